@@ -1,0 +1,107 @@
+package jcnn.kernels;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * The one place where the kernels are chosen.
+ *
+ * <ul>
+ *   <li>{@code -Dkernel=scalar|vector}: the implementation. Default: vector when the incubator module
+ *       {@code jdk.incubator.vector} is present, otherwise scalar, with one log line naming the flag to add.</li>
+ *   <li>{@code -Dvector.bits=0|128|256|512}: the vector width; 0 means scalar. Default: the CPU's preferred width.</li>
+ *   <li>{@code -Dthreads=N}: threads for GEMM and the batch-parallel kernels. Default: available processors.</li>
+ * </ul>
+ */
+public final class KernelProvider {
+
+    /** The flag a user adds to the {@code java} command line to enable the Vector API. */
+    public static final String VECTOR_FLAG = "--add-modules jdk.incubator.vector";
+
+    private static final Logger LOG = Logger.getLogger(KernelProvider.class.getName());
+
+    private KernelProvider() {
+    }
+
+    /** Whether the Vector API module is loaded in this JVM. */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** The kernels the system properties ask for; see the class comment. */
+    public static Kernels fromSystemProperties() {
+        String kernel = System.getProperty("kernel", "").trim().toLowerCase(Locale.ROOT);
+        int bits = parseInt("vector.bits", System.getProperty("vector.bits", "-1"));
+        int threads = threadsFromSystemProperties();
+        switch (kernel) {
+            case "scalar":
+                return scalar();
+            case "vector":
+                if (!vectorAvailable()) {
+                    throw new IllegalArgumentException("kernel=vector needs the Vector API: add " + VECTOR_FLAG
+                            + " to the java command line");
+                }
+                return bits == 0 ? scalar() : vector(bits, threads);
+            case "":
+                if (bits == 0) {
+                    return scalar();
+                }
+                if (!vectorAvailable()) {
+                    LOG.warning("Vector API not available, using scalar kernels; add " + VECTOR_FLAG
+                            + " to the java command line for the SIMD kernels");
+                    return scalar();
+                }
+                return vector(bits, threads);
+            default:
+                throw new IllegalArgumentException("unknown kernel '" + kernel + "': expected scalar or vector");
+        }
+    }
+
+    /** The thread count from {@code -Dthreads}, defaulting to the available processors. */
+    public static int threadsFromSystemProperties() {
+        int threads = parseInt("threads",
+                System.getProperty("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        return threads;
+    }
+
+    /** The scalar reference kernels. */
+    public static Kernels scalar() {
+        return new ScalarKernels();
+    }
+
+    /**
+     * The Vector API kernels at the given width in bits (128, 256 or 512; -1 for the CPU's preferred width),
+     * using up to {@code threads} threads.
+     *
+     * @throws IllegalArgumentException when the width is not supported or the Vector API is not loaded
+     */
+    public static Kernels vector(int bits, int threads) {
+        if (!vectorAvailable()) {
+            throw new IllegalArgumentException("the vector kernels need the Vector API: add " + VECTOR_FLAG);
+        }
+        try {
+            // Loaded by name so that this class, and the scalar path, work on a JVM without the incubator module.
+            Class<?> type = Class.forName("jcnn.kernels.VectorKernels");
+            return (Kernels) type.getConstructor(int.class, int.class).newInstance(bits, threads);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("cannot create the vector kernels", e.getCause());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("cannot load the vector kernels", e);
+        }
+    }
+
+    private static int parseInt(String property, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(property + " must be an integer, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package jcnn.kernels;
+
+/**
+ * Every numeric kernel the CNN needs, as plain functions over {@code float[]} arrays.
+ *
+ * <p>Conventions, shared by every implementation:
+ * <ul>
+ *   <li>Matrices are row-major with an offset and a leading dimension (the distance between rows), so callers
+ *       address sub-matrices and transposes without copying.</li>
+ *   <li>Tensors are contiguous NCHW.</li>
+ *   <li>Forward kernels overwrite their output. Backward kernels <em>accumulate</em> into the gradients they are
+ *       given ({@code dx += ...}), so a tensor used twice collects both contributions; zeroing is the caller's
+ *       explicit step.</li>
+ *   <li>Gradient arguments start with {@code d}. The shapes are in the comment at each signature.</li>
+ * </ul>
+ *
+ * <p>{@link ScalarKernels} is the reference; {@link VectorKernels} must agree with it within float32 rounding.
+ * The composite convolution kernels have default bodies written with the primitives (im2col + GEMM), so an
+ * implementation only overrides them when it has something faster.
+ */
+public interface Kernels {
+
+    /** A short name for logs and reports, such as {@code scalar} or {@code vector-512}. */
+    String name();
+
+    /** How many threads the batch-parallel kernels and the GEMM may use (1 for the scalar reference). */
+    default int threads() {
+        return 1;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // GEMM
+
+    /**
+     * C = op(A) op(B), or C += op(A) op(B) when {@code accumulate}.
+     *
+     * <pre>
+     * op(A) (m,k): A is (m,k) with row stride lda, or (k,m) read transposed when transA
+     * op(B) (k,n): B is (k,n) with row stride ldb, or (n,k) read transposed when transB
+     * C     (m,n): row stride ldc
+     * </pre>
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float[] c, int cOff, int ldc,
+               boolean accumulate);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Convolution plumbing
+
+    /**
+     * Unfolds one image into the columns of a matrix, so that convolution becomes a GEMM.
+     * <pre>x (c,h,w) at xOff -> col (c*kh*kw, oh*ow) at colOff</pre>
+     * Row {@code (ci*kh + i)*kw + j} of col holds, for every output pixel, the input value under kernel tap (i, j)
+     * of channel ci, or 0 where the tap falls in the padding.
+     */
+    void im2col(float[] x, int xOff, ConvShape s, float[] col, int colOff);
+
+    /**
+     * The adjoint of {@link #im2col}: folds columns back into an image, adding where windows overlap.
+     * <pre>col (c*kh*kw, oh*ow) at colOff -> dx (c,h,w) at dxOff, accumulated</pre>
+     */
+    void col2im(float[] col, int colOff, ConvShape s, float[] dx, int dxOff);
+
+    /**
+     * y += bias broadcast over the batch and the spatial positions.
+     * <pre>y (n, c, spatial), bias (c)</pre>
+     * A linear layer's output is the case spatial = 1.
+     */
+    void biasAdd(float[] y, float[] bias, int n, int c, int spatial);
+
+    /**
+     * The bias gradient: the sum of dy over the batch and the spatial positions.
+     * <pre>dy (n, c, spatial) -> dbias (c), accumulated</pre>
+     */
+    void biasGrad(float[] dy, int n, int c, int spatial, float[] dbias);
+
+    /**
+     * Convolution forward: y = conv2d(x, weight) + bias.
+     * <pre>x (n,c,h,w), weight (o,c,kh,kw), bias (o) or null -> y (n,o,oh,ow)</pre>
+     * Per image: y_i (o, oh*ow) = weight (o, c*kh*kw) . im2col(x_i) (c*kh*kw, oh*ow).
+     */
+    default void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s) {
+        int rows = s.colRows(), cols = s.colCols();
+        float[] col = Scratch.get(0, rows * cols);
+        for (int i = 0; i < s.n(); i++) {
+            im2col(x, i * s.c() * s.h() * s.w(), s, col, 0);
+            sgemm(false, false, s.o(), cols, rows, weight, 0, rows, col, 0, cols,
+                    y, i * s.o() * cols, cols, false);
+        }
+        if (bias != null) {
+            biasAdd(y, bias, s.n(), s.o(), cols);
+        }
+    }
+
+    /**
+     * Convolution backward. Each gradient array may be null when it is not wanted; the others are accumulated.
+     * <pre>
+     * dy (n,o,oh,ow), x (n,c,h,w), weight (o,c,kh,kw)
+     *   -> dx (n,c,h,w) += col2im(weight^T . dy_i)
+     *   -> dweight (o,c,kh,kw) += sum_i dy_i . im2col(x_i)^T
+     *   -> dbias (o) += sum of dy over batch and pixels
+     * </pre>
+     */
+    default void conv2dBackward(float[] dy, float[] x, float[] weight,
+                                float[] dx, float[] dweight, float[] dbias, ConvShape s) {
+        int rows = s.colRows(), cols = s.colCols();
+        float[] col = Scratch.get(0, rows * cols);
+        for (int i = 0; i < s.n(); i++) {
+            int xOff = i * s.c() * s.h() * s.w();
+            int yOff = i * s.o() * cols;
+            if (dweight != null) {
+                im2col(x, xOff, s, col, 0);
+                sgemm(false, true, s.o(), rows, cols, dy, yOff, cols, col, 0, cols, dweight, 0, rows, true);
+            }
+            if (dx != null) {
+                sgemm(true, false, rows, cols, s.o(), weight, 0, rows, dy, yOff, cols, col, 0, cols, false);
+                col2im(col, 0, s, dx, xOff);
+            }
+        }
+        if (dbias != null) {
+            biasGrad(dy, s.n(), s.o(), cols, dbias);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Activations and pooling
+
+    /** <pre>x (len) -> y (len) = max(x, 0)</pre> */
+    void reluForward(float[] x, float[] y, int len);
+
+    /** <pre>x (len), dy (len) -> dx (len) += dy where x &gt; 0</pre> (the gradient at 0 is 0, as in PyTorch). */
+    void reluBackward(float[] x, float[] dy, float[] dx, int len);
+
+    /**
+     * Max pooling forward, recording for each output the flat index (within its (h,w) plane) of the maximum.
+     * <pre>x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)</pre>
+     * The first maximum in row-major order wins a tie; a NaN is a maximum (it propagates), as in PyTorch.
+     */
+    void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax);
+
+    /** <pre>dy (n,c,oh,ow), argmax (n,c,oh,ow) -> dx (n,c,h,w) += dy routed to each window's maximum</pre> */
+    void maxPoolBackward(float[] dy, int[] argmax, PoolShape s, float[] dx);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Loss
+
+    /**
+     * Log-softmax and the mean cross-entropy, with a stable log-sum-exp (the row maximum is subtracted first).
+     * <pre>logits (n,k), target (n) in [0,k) -> logProbs (n,k); returns mean over rows of -logProbs[target]</pre>
+     */
+    float crossEntropyForward(float[] logits, int[] target, int n, int k, float[] logProbs);
+
+    /**
+     * The gradient of {@code scale * sum_i -logProbs[i][target_i]} with respect to the logits.
+     * <pre>logProbs (n,k), target (n) -> dlogits (n,k) += scale * (softmax - onehot(target))</pre>
+     * For the mean loss with upstream gradient g, scale = g / n.
+     */
+    void crossEntropyBackward(float[] logProbs, int[] target, int n, int k, float scale, float[] dlogits);
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Elementwise updates for optimizers
+
+    /** <pre>y (len) += alpha * x (len)</pre> */
+    void axpy(int len, float alpha, float[] x, float[] y);
+
+    /** <pre>x (len) *= alpha</pre> */
+    void scale(int len, float alpha, float[] x);
+
+    /** <pre>y (len) = alpha * y + x (len)</pre>: the momentum buffer update {@code v = mu v + g}. */
+    void scaleAdd(int len, float alpha, float[] y, float[] x);
+
+    /** The sum of squares of x (len), accumulated in double. */
+    double sumOfSquares(int len, float[] x);
+
+    /**
+     * One Adam step on a parameter, in place, in the form PyTorch uses.
+     * <pre>
+     * p, g, m, v (len):
+     *   m = beta1 m + (1 - beta1) g
+     *   v = beta2 v + (1 - beta2) g^2
+     *   p -= lr * (m / bc1) / (sqrt(v / bc2) + eps)
+     * </pre>
+     * bc1 = 1 - beta1^t and bc2 = 1 - beta2^t are the bias corrections of step t. Weight decay, coupled or
+     * decoupled, is the caller's separate step.
+     */
+    void adamUpdate(int len, float[] p, float[] g, float[] m, float[] v,
+                    float lr, float beta1, float beta2, float eps, float bc1, float bc2);
+}

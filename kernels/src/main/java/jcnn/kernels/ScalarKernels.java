@@ -1,0 +1,257 @@
+package jcnn.kernels;
+
+/**
+ * The reference kernels: plain loops, one thread, written to be read. They are the test oracle for every faster
+ * implementation, the teaching text, and the fallback when the Vector API is not available.
+ *
+ * <p>Non-goals: speed. The loops are ordered so that the innermost one walks memory contiguously (the i-k-j order
+ * for GEMM), because that costs no readability, but nothing here is blocked, unrolled or threaded.
+ */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    // A (m,k) or A^T, B (k,n) or B^T -> C (m,n)
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float[] c, int cOff, int ldc,
+                      boolean accumulate) {
+        if (!accumulate) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            for (int p = 0; p < k; p++) {
+                float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                if (transB) {
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bOff + j * ldb + p];
+                    }
+                } else {
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += aip * b[bp + j];
+                    }
+                }
+            }
+        }
+    }
+
+    // x (c,h,w) -> col (c*kh*kw, oh*ow)
+    @Override
+    public void im2col(float[] x, int xOff, ConvShape s, float[] col, int colOff) {
+        int oh = s.oh(), ow = s.ow();
+        int row = 0;
+        for (int ci = 0; ci < s.c(); ci++) {
+            for (int i = 0; i < s.kh(); i++) {
+                for (int j = 0; j < s.kw(); j++, row++) {
+                    int out = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++) {
+                        int iy = y * s.stride() - s.pad() + i;
+                        for (int xo = 0; xo < ow; xo++) {
+                            int ix = xo * s.stride() - s.pad() + j;
+                            boolean inside = iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w();
+                            col[out++] = inside ? x[xOff + (ci * s.h() + iy) * s.w() + ix] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // col (c*kh*kw, oh*ow) -> dx (c,h,w) +=
+    @Override
+    public void col2im(float[] col, int colOff, ConvShape s, float[] dx, int dxOff) {
+        int oh = s.oh(), ow = s.ow();
+        int row = 0;
+        for (int ci = 0; ci < s.c(); ci++) {
+            for (int i = 0; i < s.kh(); i++) {
+                for (int j = 0; j < s.kw(); j++, row++) {
+                    int in = colOff + row * oh * ow;
+                    for (int y = 0; y < oh; y++) {
+                        int iy = y * s.stride() - s.pad() + i;
+                        for (int xo = 0; xo < ow; xo++, in++) {
+                            int ix = xo * s.stride() - s.pad() + j;
+                            if (iy >= 0 && iy < s.h() && ix >= 0 && ix < s.w()) {
+                                dx[dxOff + (ci * s.h() + iy) * s.w() + ix] += col[in];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // y (n,c,spatial) += bias (c)
+    @Override
+    public void biasAdd(float[] y, float[] bias, int n, int c, int spatial) {
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * spatial;
+                for (int p = 0; p < spatial; p++) {
+                    y[base + p] += bias[ch];
+                }
+            }
+        }
+    }
+
+    // dy (n,c,spatial) -> dbias (c) +=
+    @Override
+    public void biasGrad(float[] dy, int n, int c, int spatial, float[] dbias) {
+        for (int ch = 0; ch < c; ch++) {
+            float sum = 0f;
+            for (int i = 0; i < n; i++) {
+                int base = (i * c + ch) * spatial;
+                for (int p = 0; p < spatial; p++) {
+                    sum += dy[base + p];
+                }
+            }
+            dbias[ch] += sum;
+        }
+    }
+
+    // x (len) -> y (len)
+    @Override
+    public void reluForward(float[] x, float[] y, int len) {
+        for (int i = 0; i < len; i++) {
+            y[i] = x[i] > 0f ? x[i] : 0f;
+        }
+    }
+
+    // x (len), dy (len) -> dx (len) +=
+    @Override
+    public void reluBackward(float[] x, float[] dy, float[] dx, int len) {
+        for (int i = 0; i < len; i++) {
+            if (x[i] > 0f) {
+                dx[i] += dy[i];
+            }
+        }
+    }
+
+    // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)
+    @Override
+    public void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
+        int oh = s.oh(), ow = s.ow(), plane = s.h() * s.w();
+        int out = 0;
+        for (int nc = 0; nc < s.n() * s.c(); nc++) {
+            int base = nc * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, out++) {
+                    int best = (oy * s.stride()) * s.w() + ox * s.stride();
+                    float max = x[base + best];
+                    for (int i = 0; i < s.k(); i++) {
+                        for (int j = 0; j < s.k(); j++) {
+                            int idx = (oy * s.stride() + i) * s.w() + ox * s.stride() + j;
+                            float v = x[base + idx];
+                            // Strictly greater keeps the first maximum; a NaN wins and then stays.
+                            if (v > max || (Float.isNaN(v) && !Float.isNaN(max))) {
+                                max = v;
+                                best = idx;
+                            }
+                        }
+                    }
+                    y[out] = max;
+                    argmax[out] = best;
+                }
+            }
+        }
+    }
+
+    // dy (n,c,oh,ow), argmax -> dx (n,c,h,w) +=
+    @Override
+    public void maxPoolBackward(float[] dy, int[] argmax, PoolShape s, float[] dx) {
+        int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
+        for (int nc = 0; nc < s.n() * s.c(); nc++) {
+            for (int p = 0; p < outPlane; p++) {
+                int out = nc * outPlane + p;
+                dx[nc * plane + argmax[out]] += dy[out];
+            }
+        }
+    }
+
+    // logits (n,k), target (n) -> logProbs (n,k); returns the mean loss
+    @Override
+    public float crossEntropyForward(float[] logits, int[] target, int n, int k, float[] logProbs) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int row = i * k;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, logits[row + j]);
+            }
+            double sumExp = 0;
+            for (int j = 0; j < k; j++) {
+                sumExp += Math.exp(logits[row + j] - max);
+            }
+            float logSumExp = max + (float) Math.log(sumExp);
+            for (int j = 0; j < k; j++) {
+                logProbs[row + j] = logits[row + j] - logSumExp;
+            }
+            total -= logProbs[row + target[i]];
+        }
+        return (float) (total / n);
+    }
+
+    // logProbs (n,k), target (n) -> dlogits (n,k) +=
+    @Override
+    public void crossEntropyBackward(float[] logProbs, int[] target, int n, int k, float scale, float[] dlogits) {
+        for (int i = 0; i < n; i++) {
+            int row = i * k;
+            for (int j = 0; j < k; j++) {
+                float softmax = (float) Math.exp(logProbs[row + j]);
+                float onehot = j == target[i] ? 1f : 0f;
+                dlogits[row + j] += scale * (softmax - onehot);
+            }
+        }
+    }
+
+    @Override
+    public void axpy(int len, float alpha, float[] x, float[] y) {
+        for (int i = 0; i < len; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    @Override
+    public void scale(int len, float alpha, float[] x) {
+        for (int i = 0; i < len; i++) {
+            x[i] *= alpha;
+        }
+    }
+
+    @Override
+    public void scaleAdd(int len, float alpha, float[] y, float[] x) {
+        for (int i = 0; i < len; i++) {
+            y[i] = alpha * y[i] + x[i];
+        }
+    }
+
+    @Override
+    public double sumOfSquares(int len, float[] x) {
+        double sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += (double) x[i] * x[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void adamUpdate(int len, float[] p, float[] g, float[] m, float[] v,
+                           float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
+        float stepSize = lr / bc1;
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        for (int i = 0; i < len; i++) {
+            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            float denom = (float) Math.sqrt(v[i]) / sqrtBc2 + eps;
+            p[i] -= stepSize * m[i] / denom;
+        }
+    }
+}

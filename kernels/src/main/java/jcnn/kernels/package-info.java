@@ -1,0 +1,12 @@
+/**
+ * The numeric kernels of the engine: plain functions over {@code float[]} arrays, with no notion of tensors,
+ * graphs or layers.
+ *
+ * <p>{@link jcnn.kernels.Kernels} is the one interface. {@link jcnn.kernels.ScalarKernels} is the readable reference:
+ * the test oracle, the teaching text and the fallback. {@link jcnn.kernels.VectorKernels} is the same contract in
+ * SIMD with the Vector API. {@link jcnn.kernels.KernelProvider} is the one place where the choice between them
+ * (system property {@code kernel=scalar|vector}, width {@code vector.bits}) and the thread count are made.
+ *
+ * <p>Not for: allocation policy of callers, autograd, shapes of tensors. This module depends on nothing.
+ */
+package jcnn.kernels;
