@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Fetches one published data file into a folder, and lets it appear there only once its pinned checksum matched.
@@ -31,21 +32,36 @@ public final class Downloader {
     /** Refuse bodies larger than this: the biggest file we fetch is ~26 MB; a runaway server must not fill disk. */
     public static final long MAX_DOWNLOAD_BYTES = 512L << 20;
 
-    private final HttpClient client;
+    private final Supplier<HttpClient> clientFactory;
     private final Duration timeout;
+    private HttpClient client;
 
+    /** A downloader using {@code client}, each request limited to {@code timeout}. */
     public Downloader(HttpClient client, Duration timeout) {
-        this.client = client;
+        this(() -> client, timeout);
+    }
+
+    private Downloader(Supplier<HttpClient> clientFactory, Duration timeout) {
+        this.clientFactory = clientFactory;
         this.timeout = timeout;
     }
 
-    /** A downloader with a 30 s connect timeout and a 10 minute limit per file. */
+    /**
+     * A downloader with a 30 s connect timeout and a 10 minute limit per file. Its client (and the selector thread
+     * that comes with one) is only built on the first download: most runs find their data locally.
+     */
     public static Downloader standard() {
-        HttpClient client = HttpClient.newBuilder()
+        return new Downloader(() -> HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL) // never https -> http
-                .build();
-        return new Downloader(client, Duration.ofMinutes(10));
+                .build(), Duration.ofMinutes(10));
+    }
+
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = clientFactory.get();
+        }
+        return client;
     }
 
     /**
@@ -84,7 +100,7 @@ public final class Downloader {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download of " + uri + " interrupted");
