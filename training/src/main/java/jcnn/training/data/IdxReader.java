@@ -54,20 +54,16 @@ public final class IdxReader {
      * when that is not null.
      */
     public static Images readImages(Path file, int rows, int cols, Checksum expected) throws IOException {
-        Images images = readImages(file, expected);
-        String name = nameOf(file);
-        if (images.rows() != rows) {
-            throw DataFileException.field(name, "rows", images.rows(), rows);
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("required image size must be positive: " + rows + "x" + cols);
         }
-        if (images.cols() != cols) {
-            throw DataFileException.field(name, "cols", images.cols(), cols);
-        }
-        return images;
+        Raw raw = read(file, IMAGES_MAGIC, "images", new int[] {-1, rows, cols}, expected);
+        return new Images(raw.dims[0], raw.dims[1], raw.dims[2], raw.data);
     }
 
     /** Reads an images file of any image size. */
     public static Images readImages(Path file, Checksum expected) throws IOException {
-        Raw raw = read(file, IMAGES_MAGIC, "images", 3, expected);
+        Raw raw = read(file, IMAGES_MAGIC, "images", new int[] {-1, -1, -1}, expected);
         return new Images(raw.dims[0], raw.dims[1], raw.dims[2], raw.data);
     }
 
@@ -75,7 +71,7 @@ public final class IdxReader {
      * Reads a labels file; every label must lie in {@code 0..classes-1}. Returns the labels as unsigned bytes.
      */
     public static byte[] readLabels(Path file, int classes, Checksum expected) throws IOException {
-        byte[] labels = read(file, LABELS_MAGIC, "labels", 1, expected).data;
+        byte[] labels = read(file, LABELS_MAGIC, "labels", new int[] {-1}, expected).data;
         for (int i = 0; i < labels.length; i++) {
             int label = labels[i] & 0xFF;
             if (label >= classes) {
@@ -95,7 +91,9 @@ public final class IdxReader {
     private record Raw(int[] dims, byte[] data) {
     }
 
-    private static Raw read(Path file, int magic, String kind, int rank, Checksum expected) throws IOException {
+    /** {@code required} has one entry per dimension: the size it must have, or -1 for any. */
+    private static Raw read(Path file, int magic, String kind, int[] required, Checksum expected)
+            throws IOException {
         String name = nameOf(file);
         long fileSize = Files.size(file);
         // A .gz checksum covers the bytes as stored, so its digest sits directly on the file, below the buffer:
@@ -120,7 +118,7 @@ public final class IdxReader {
                 // Concatenated decoding reads to the true end of the file, so bytes after the gzip member are
                 // rejected ("Garbage after a valid .gz stream") instead of silently ignored.
                 InputStream in = gzip ? gunzip(buffered) : buffered;
-                Raw raw = readIdx(in, name, magic, kind, rank, gzip, fileSize, expected);
+                Raw raw = readIdx(in, name, magic, kind, required, gzip, fileSize, expected);
                 if (storedDigest != null) {
                     buffered.transferTo(OutputStream.nullOutputStream());
                     expected.check(name, storedDigest.digest());
@@ -137,8 +135,9 @@ public final class IdxReader {
         }
     }
 
-    private static Raw readIdx(InputStream in, String name, int magic, String kind, int rank, boolean gzip,
+    private static Raw readIdx(InputStream in, String name, int magic, String kind, int[] required, boolean gzip,
                                long fileSize, Checksum expected) throws IOException {
+        int rank = required.length;
         int headerLength = 4 * (1 + rank);
         byte[] header = new byte[headerLength];
         int got = in.readNBytes(header, 0, 4);
@@ -162,6 +161,10 @@ public final class IdxReader {
             dims[d] = h.getInt(4 + 4 * d);
             if (dims[d] < 0) {
                 throw DataFileException.field(name, dimName(d), dims[d], "a non-negative size");
+            }
+            // Checked before any data is read: a wrong image size is the clearest message for a wrong file.
+            if (required[d] >= 0 && dims[d] != required[d]) {
+                throw DataFileException.field(name, dimName(d), dims[d], required[d]);
             }
             // Saturate rather than wrap: three factors below 2^31 can overflow a long.
             length = length > Long.MAX_VALUE / Math.max(1, dims[d]) ? Long.MAX_VALUE : length * dims[d];
