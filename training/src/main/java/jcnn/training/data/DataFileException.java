@@ -1,0 +1,30 @@
+package jcnn.training.data;
+
+import java.io.IOException;
+
+/**
+ * A data file that is not what it must be: wrong magic, impossible or mismatched dimensions, truncated or trailing
+ * bytes, a label out of range, a checksum mismatch, or a file that cannot be found where it was asked for.
+ *
+ * <p>It is an {@link IOException} so callers that already handle I/O failures need nothing new. The message always
+ * starts with the file's name and says which field was wrong and what was expected, e.g.
+ * {@code t10k-labels-idx1-ubyte.gz: magic 0x00000803, expected 0x00000801 (labels)}: the person reading it should
+ * not need a debugger to learn which file to replace.
+ */
+public class DataFileException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    public DataFileException(String message) {
+        super(message);
+    }
+
+    public DataFileException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** {@code file: field actual, expected expected}: the one message shape every format check uses. */
+    static DataFileException field(String file, String field, Object actual, Object expected) {
+        return new DataFileException(file + ": " + field + " " + actual + ", expected " + expected);
+    }
+}

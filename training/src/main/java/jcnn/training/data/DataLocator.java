@@ -1,0 +1,179 @@
+package jcnn.training.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Finds a dataset's files on this machine, or downloads them, and loads them as a {@link Dataset}.
+ *
+ * <p>Sources, in order; the first folder that holds every requested file wins, so one load never mixes files from
+ * two places:
+ * <ol>
+ *   <li>{@code -Ddata=DIR}: when given, it is the only source. Missing files there are an error, with no
+ *       fallback: someone who names a folder wants that folder, not a silent substitute.</li>
+ *   <li>{@code data/<name>} in the working directory or the nearest parent that has it: the copy bundled with the
+ *       repository, found from the root and from module folders (where Maven runs tests) alike.</li>
+ *   <li>The user cache {@code ~/.cache/jcnn/<name>} ({@code -Djcnn.cache=DIR} replaces {@code ~/.cache/jcnn}).</li>
+ *   <li>{@code /usr/share/datasets/<name>}, where Debian's {@code dataset-fashion-mnist} package installs.</li>
+ *   <li>A download of the missing files into the user cache, each verified before it is moved into place
+ *       ({@link Downloader}); {@code -Djcnn.download=false} turns this off.</li>
+ * </ol>
+ * In every folder a file may be stored as published ({@code X.gz}) or uncompressed ({@code X}); the reader tells
+ * them apart by content. Every load checks the spec's pinned checksums, wherever the file came from.
+ */
+public final class DataLocator {
+
+    public static final String DATA_PROPERTY = "data";
+    public static final String CACHE_PROPERTY = "jcnn.cache";
+    public static final String DOWNLOAD_PROPERTY = "jcnn.download";
+    public static final Path SYSTEM_ROOT = Path.of("/usr/share/datasets");
+
+    /** Where the files of a load were found. */
+    public enum Source { DATA_PROPERTY, BUNDLED, CACHE, SYSTEM, DOWNLOADED }
+
+    /** The outcome of a lookup: the source, and for each published file name the path that holds it. */
+    public record Located(Source source, Path dir, Map<String, Path> files) {
+        public Path file(String publishedName) {
+            return files.get(publishedName);
+        }
+    }
+
+    private final Path dataDir;
+    private final Path workingDir;
+    private final Path cacheRoot;
+    private final List<Path> systemRoots;
+    private final Downloader downloader;
+
+    /**
+     * A locator with every input explicit (tests). {@code dataDir} null means no {@code -Ddata};
+     * {@code downloader} null means no downloads.
+     */
+    public DataLocator(Path dataDir, Path workingDir, Path cacheRoot, List<Path> systemRoots, Downloader downloader) {
+        this.workingDir = workingDir.toAbsolutePath().normalize();
+        this.dataDir = dataDir == null ? null : this.workingDir.resolve(dataDir).normalize();
+        this.cacheRoot = cacheRoot.toAbsolutePath().normalize();
+        this.systemRoots = List.copyOf(systemRoots);
+        this.downloader = downloader;
+    }
+
+    /** The locator configured by this JVM's system properties: the one programs should use. */
+    public static DataLocator fromSystemProperties() {
+        return fromProperties(System.getProperties());
+    }
+
+    static DataLocator fromProperties(Properties p) {
+        String data = p.getProperty(DATA_PROPERTY, "").trim();
+        Path home = Path.of(p.getProperty("user.home", "."));
+        String cache = p.getProperty(CACHE_PROPERTY, "").trim();
+        boolean download = !"false".equalsIgnoreCase(p.getProperty(DOWNLOAD_PROPERTY, "true").trim());
+        return new DataLocator(
+                data.isEmpty() ? null : Path.of(data),
+                Path.of(p.getProperty("user.dir", ".")),
+                cache.isEmpty() ? home.resolve(".cache").resolve("jcnn") : Path.of(cache),
+                List.of(SYSTEM_ROOT),
+                download ? Downloader.standard() : null);
+    }
+
+    /** Locates and loads one official part (train or test) of a dataset, checking every pinned checksum. */
+    public Dataset load(DatasetSpec spec, DatasetSpec.Part part) throws IOException {
+        String imagesName = part.imagesFile();
+        String labelsName = part.labelsFile();
+        Located located = locate(spec, List.of(imagesName, labelsName));
+        IdxReader.Images images = IdxReader.readImages(located.file(imagesName), spec.rows(), spec.cols(),
+                spec.checksum(imagesName).orElse(null));
+        byte[] labels = IdxReader.readLabels(located.file(labelsName), spec.classes(),
+                spec.checksum(labelsName).orElse(null));
+        return Dataset.of(images, labels, imagesName, labelsName);
+    }
+
+    /** Finds a folder holding every one of {@code fileNames} (published names), downloading as a last resort. */
+    public Located locate(DatasetSpec spec, List<String> fileNames) throws IOException {
+        if (dataDir != null) {
+            Located located = lookIn(dataDir, fileNames, Source.DATA_PROPERTY);
+            if (located == null) {
+                throw new DataFileException(spec.name() + ": -D" + DATA_PROPERTY + "=" + dataDir + " lacks "
+                        + missing(dataDir, fileNames) + " (each may also be stored without .gz); with -D"
+                        + DATA_PROPERTY + " no other place is searched");
+            }
+            return located;
+        }
+        List<String> searched = new ArrayList<>();
+        searched.add("data/" + spec.name() + " in " + workingDir + " and its parents");
+        for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
+            Path bundled = dir.resolve("data").resolve(spec.name());
+            if (Files.isDirectory(bundled)) {
+                Located located = lookIn(bundled, fileNames, Source.BUNDLED);
+                if (located != null) {
+                    return located;
+                }
+            }
+        }
+        Path cache = cacheRoot.resolve(spec.name());
+        searched.add(cache.toString());
+        Located cached = lookIn(cache, fileNames, Source.CACHE);
+        if (cached != null) {
+            return cached;
+        }
+        for (Path root : systemRoots) {
+            Path system = root.resolve(spec.name());
+            searched.add(system.toString());
+            Located located = lookIn(system, fileNames, Source.SYSTEM);
+            if (located != null) {
+                return located;
+            }
+        }
+        if (downloader == null) {
+            throw new DataFileException(spec.name() + ": no folder holds all of " + fileNames + "; looked in "
+                    + String.join(", ", searched) + "; downloading is off (-D" + DOWNLOAD_PROPERTY
+                    + "=false). Pass -D" + DATA_PROPERTY + "=DIR to name the folder.");
+        }
+        for (String name : fileNames) {
+            if (find(cache, name) == null) {
+                downloader.download(spec.uriOf(name), cache, name, spec.checksum(name).orElse(null));
+            }
+        }
+        Located downloaded = lookIn(cache, fileNames, Source.DOWNLOADED);
+        if (downloaded == null) { // only if someone deleted files under our feet
+            throw new DataFileException(spec.name() + ": " + missing(cache, fileNames) + " vanished from " + cache);
+        }
+        return downloaded;
+    }
+
+    /** The folder, if it holds every file (as published or without .gz). */
+    private static Located lookIn(Path dir, List<String> fileNames, Source source) {
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (String name : fileNames) {
+            Path file = find(dir, name);
+            if (file == null) {
+                return null;
+            }
+            files.put(name, file);
+        }
+        return new Located(source, dir, Map.copyOf(files));
+    }
+
+    /** {@code dir/name}, else {@code dir/name} without its .gz suffix (Debian's layout), else null. */
+    private static Path find(Path dir, String name) {
+        Path published = dir.resolve(name);
+        if (Files.isRegularFile(published)) {
+            return published;
+        }
+        if (name.endsWith(".gz")) {
+            Path plain = dir.resolve(name.substring(0, name.length() - 3));
+            if (Files.isRegularFile(plain)) {
+                return plain;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> missing(Path dir, List<String> fileNames) {
+        return fileNames.stream().filter(name -> find(dir, name) == null).toList();
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The data layer: reading IDX image sets (Fashion-MNIST, and MNIST and KMNIST by the same format), finding or
+ * downloading their files with pinned checksums, and turning them into normalised, batched training input.
+ *
+ * <p>Entry point: {@code DataLocator.fromSystemProperties().load(DatasetSpec.FASHION_MNIST, Part.TEST)}. Then
+ * {@link jcnn.training.data.Dataset#splitTrainValidation} for the study's 80/20 split and
+ * {@link jcnn.training.data.Batcher} for shuffled mini-batches in reusable buffers. Every failure is a
+ * {@link jcnn.training.data.DataFileException} naming the file, the field and what was expected.
+ *
+ * <p>Not here: augmentation, other file formats (npz, CSV), or any model code.
+ */
+package jcnn.training.data;
