@@ -48,7 +48,8 @@ public final class ClassificationReport {
         double[] precision = new double[k];
         double[] recall = new double[k];
         double[] f1 = new double[k];
-        double[] support = new double[k];
+        double[] support = new double[k];   // double: it is the weight vector of the weighted average
+        List<Row> rows = new ArrayList<>(k);
         for (int c = 0; c < k; c++) {
             long tp = matrix.truePositives(c);
             long sup = matrix.support(c);
@@ -57,10 +58,7 @@ public final class ClassificationReport {
             recall[c] = ratio(tp, sup, "recall", c, "no true samples", warn);
             f1[c] = ratio(2 * tp, sup + pred, "f1-score", c, "neither true nor predicted samples", warn);
             support[c] = sup;
-        }
-        List<Row> rows = new ArrayList<>(k);
-        for (int c = 0; c < k; c++) {
-            rows.add(new Row(precision[c], recall[c], f1[c], (long) support[c]));
+            rows.add(new Row(precision[c], recall[c], f1[c], sup));
         }
         long total = matrix.total();
         this.perClass = List.copyOf(rows);

@@ -160,6 +160,7 @@ public final class ConfusionMatrix {
         String[] rowLabels = new String[numClasses];
         int labelWidth = corner.length();
         for (int t = 0; t < numClasses; t++) {
+            // "3 Dress", but plain "3" when the names are the indices themselves
             rowLabels[t] = classNames[t].equals(Integer.toString(t)) ? classNames[t] : t + " " + classNames[t];
             labelWidth = Math.max(labelWidth, rowLabels[t].length());
         }

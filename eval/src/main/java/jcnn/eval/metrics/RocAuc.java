@@ -162,7 +162,8 @@ public final class RocAuc {
         for (double[] row : pairAuc) {
             Arrays.fill(row, Double.NaN);
         }
-        List<Double> defined = new ArrayList<>();
+        double[] defined = new double[numClasses * (numClasses - 1) / 2];
+        int pairs = 0;
         for (int i = 0; i < numClasses; i++) {
             for (int j = i + 1; j < numClasses; j++) {
                 if (classCounts[i] == 0 || classCounts[j] == 0) {
@@ -190,11 +191,10 @@ public final class RocAuc {
                 double pair = (aIj + aJi) / 2;
                 pairAuc[i][j] = pair;
                 pairAuc[j][i] = pair;
-                defined.add(pair);
+                defined[pairs++] = pair;
             }
         }
-        double[] pairs = defined.stream().mapToDouble(Double::doubleValue).toArray();
-        double macro = pairs.length == 0 ? Double.NaN : PairwiseSum.mean(pairs);
+        double macro = pairs == 0 ? Double.NaN : PairwiseSum.mean(Arrays.copyOf(defined, pairs));
         return new OneVsOne(pairAuc, macro);
     }
 }

@@ -163,26 +163,30 @@ class RocAucTest {
     @Test
     void handAndTillDiffersFromOneVsRestWhenClassesAreUnbalanced() {
         /*
-         * Scores are one column per class; class 0 has three samples, class 1 one, class 2 one.
+         * Class 0 has three samples, classes 1 and 2 one each; one score column per class.
          *   class 0: {3, 0, 0}, {1, 0, 0}, {0, 1, 0}
-         *   class 1: {2, 2, 0}
+         *   class 1: {2, 0.5, 0}
          *   class 2: {0, 0, 1}
-         * A(0|1) col 0: {3, 1, 0} vs {2} -> 1/3;  A(1|0) col 1: {2} vs {0, 0, 1} -> 1;      Â(0,1) = 2/3
-         * A(0|2) col 0: {3, 1, 0} vs {0} -> 2.5/3; A(2|0) col 2: {1} vs {0, 0, 0} -> 1;     Â(0,2) = 11/12
-         * A(1|2) col 1: {2} vs {0} -> 1;          A(2|1) col 2: {1} vs {0} -> 1;           Â(1,2) = 1
-         * M = (2/3 + 11/12 + 1) / 3 = 31/36.
-         * One-vs-rest: class 0 col 0, {3, 1, 0} vs {2, 0}: (2 + 1 + 0.5) / 6 = 7/12; class 1 col 1, {2} vs
-         * {0, 0, 1, 0}: 1; class 2 col 2, {1} vs {0, 0, 0, 0}: 1 -> macro (7/12 + 2) / 3 = 31/36 as well? No:
-         * (7/12 + 1 + 1) / 3 = 31/36. The same by coincidence of these numbers; weighted differently, see below.
+         * A(0|1) col 0, {3, 1, 0} vs {2}: 1/3;       A(1|0) col 1, {0.5} vs {0, 0, 1}: 2/3   -> Â(0,1) = 1/2
+         * A(0|2) col 0, {3, 1, 0} vs {0}: 2.5/3;     A(2|0) col 2, {1} vs {0, 0, 0}: 1       -> Â(0,2) = 11/12
+         * A(1|2) col 1, {0.5} vs {0}: 1;             A(2|1) col 2, {1} vs {0}: 1             -> Â(1,2) = 1
+         * M = (1/2 + 11/12 + 1) / 3 = 29/36.
+         * One-vs-rest weights each A(i|j) by the size of class j instead:
+         *   class 0, col 0, {3, 1, 0} vs {2, 0}: (2 + 1 + 0.5) / 6 = 7/12
+         *   class 1, col 1, {0.5} vs {0, 0, 1, 0}: 3/4   (= 3/4 A(1|0) + 1/4 A(1|2))
+         *   class 2, col 2, {1} vs {0, 0, 0, 0}: 1
+         *   macro = (7/12 + 9/12 + 12/12) / 3 = 28/36.
          */
         int[] y = {0, 0, 0, 1, 2};
-        float[] s = {3, 0, 0, 1, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 1};
+        float[] s = {3, 0, 0, 1, 0, 0, 0, 1, 0, 2, 0.5f, 0, 0, 0, 1};
         RocAuc.OneVsOne ovo = RocAuc.oneVsOne(y, s, 3, ScoreType.LOGITS);
-        assertEquals(2.0 / 3, ovo.pairAuc()[0][1], 1e-15);
+        assertEquals(0.5, ovo.pairAuc()[0][1], 1e-15);
         assertEquals(11.0 / 12, ovo.pairAuc()[0][2], 1e-15);
         assertEquals(1.0, ovo.pairAuc()[1][2], 1e-15);
-        assertEquals(31.0 / 36, ovo.macroAuc(), 1e-15);
-        assertArrayEquals(new double[] {7.0 / 12, 1, 1}, RocAuc.oneVsRest(y, s, 3).auc(), 1e-15);
+        assertEquals(29.0 / 36, ovo.macroAuc(), 1e-15);
+        RocAuc.OneVsRest ovr = RocAuc.oneVsRest(y, s, 3);
+        assertArrayEquals(new double[] {7.0 / 12, 0.75, 1}, ovr.auc(), 1e-15);
+        assertEquals(28.0 / 36, ovr.macroAuc(), 1e-15);
     }
 
     @Test
