@@ -1,0 +1,31 @@
+package jcnn.eval.metrics;
+
+/**
+ * Names to print for class labels. The metrics themselves only ever see label numbers; names are a matter of
+ * presentation, passed to the formatters.
+ */
+public final class ClassNames {
+
+    private static final String[] FASHION_MNIST = {
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+    private ClassNames() {
+    }
+
+    /** The ten Fashion-MNIST classes, indexed by label (a fresh copy each call). */
+    public static String[] fashionMnist() {
+        return FASHION_MNIST.clone();
+    }
+
+    /**
+     * "0", "1", ..., numClasses - 1: what scikit-learn prints when {@code target_names} is not given, and what the
+     * seed study's reports show.
+     */
+    public static String[] indices(int numClasses) {
+        String[] names = new String[numClasses];
+        for (int i = 0; i < numClasses; i++) {
+            names[i] = Integer.toString(i);
+        }
+        return names;
+    }
+}
