@@ -24,13 +24,11 @@ import jcnn.kernels.Kernels;
 public final class Engine {
 
     /**
-     * The process-wide default, created on first use. A holder class rather than a static field, so that merely
-     * loading {@code Engine} (for instance to open a scope with explicit kernels) never reads system properties
-     * or fails because the requested implementation is missing.
+     * The process-wide default, created on first use rather than when the class loads, so that opening a scope
+     * with explicit kernels never reads system properties, and a default that cannot be created (say
+     * {@code -Dkernel=vector} without the Vector API) fails with its own message at the first op that needs it.
      */
-    private static final class Default {
-        static final Kernels KERNELS = KernelProvider.fromSystemProperties();
-    }
+    private static volatile Kernels defaultKernels;
 
     /** The kernels of the innermost open scope on this thread; null means "use the default". */
     private static final ThreadLocal<Kernels> SCOPED = new ThreadLocal<>();
@@ -41,7 +39,21 @@ public final class Engine {
     /** The kernels ops on this thread use now: the innermost {@link #using} scope, else the default. */
     public static Kernels kernels() {
         Kernels scoped = SCOPED.get();
-        return scoped != null ? scoped : Default.KERNELS;
+        return scoped != null ? scoped : defaultKernels();
+    }
+
+    private static Kernels defaultKernels() {
+        Kernels k = defaultKernels;
+        if (k == null) {
+            synchronized (Engine.class) {
+                k = defaultKernels;
+                if (k == null) {
+                    k = KernelProvider.fromSystemProperties();
+                    defaultKernels = k;
+                }
+            }
+        }
+        return k;
     }
 
     /**
