@@ -34,7 +34,7 @@ class GradCheckProperties {
         return t.requiresGrad(true);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void conv2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
                 @ForAll("sizes") int h, @ForAll("sizes") int w, @ForAll @IntRange(min = 1, max = 3) int o,
                 @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
@@ -47,7 +47,7 @@ class GradCheckProperties {
         GradCheck.check(in -> Ops.conv2d(in[0], in[1], withBias ? in[2] : null, stride, pad), x, weight, bias);
     }
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void maxPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 2) int c,
                    @ForAll("sizes") int h, @ForAll("sizes") int w, @ForAll @IntRange(min = 1, max = 3) int k,
                    @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll long seed) {
@@ -68,7 +68,7 @@ class GradCheckProperties {
         GradCheck.check(in -> Ops.maxPool2d(in[0], k, stride), x);
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void linear(@ForAll("sizes") int n, @ForAll("sizes") int in, @ForAll("sizes") int out,
                 @ForAll boolean withBias, @ForAll long seed) {
         Random rng = new Random(seed);
@@ -78,12 +78,12 @@ class GradCheckProperties {
         GradCheck.check(a -> Ops.linear(a[0], a[1], withBias ? a[2] : null), x, weight, bias);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 50)
     void relu(@ForAll("sizes") int a, @ForAll("sizes") int b, @ForAll long seed) {
         GradCheck.check(in -> Ops.relu(in[0]), param(new Random(seed), 1, a, b));
     }
 
-    @Property(tries = 40)
+    @Property(tries = 100)
     void crossEntropyAndLogSoftmax(@ForAll @IntRange(min = 1, max = 5) int n,
                                    @ForAll @IntRange(min = 1, max = 7) int classes,
                                    @ForAll @IntRange(min = 1, max = 4) int scale, @ForAll long seed) {
@@ -94,7 +94,7 @@ class GradCheckProperties {
         GradCheck.check(in -> Ops.logSoftmax(in[0]), logits);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 50)
     void elementwiseAndShapes(@ForAll("sizes") int a, @ForAll("sizes") int b, @ForAll long seed) {
         Random rng = new Random(seed);
         Tensor x = param(rng, 1, a, 1, b);
@@ -116,7 +116,7 @@ class GradCheckProperties {
      * |x|, |weight| and 1 (for the bias), so every pre-activation must be farther than that from 0, and every
      * positive window maximum farther than twice that from its runner-up.
      */
-    @Property(tries = 30, maxDiscardRatio = 20)
+    @Property(tries = 100, maxDiscardRatio = 20)
     void smallCnn(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 2) int c,
                   @ForAll @IntRange(min = 4, max = 7) int h, @ForAll @IntRange(min = 4, max = 7) int w,
                   @ForAll @IntRange(min = 1, max = 3) int o, @ForAll @IntRange(min = 1, max = 3) int k,
