@@ -68,6 +68,7 @@ public final class Engine {
     }
 
     /** Runs {@code body} with {@code kernels} as the current kernels of this thread and returns its result. */
+    @SuppressWarnings("try")   // the scope is used for its open/close, never referenced: that is the idiom
     public static <T> T using(Kernels kernels, Supplier<T> body) {
         try (Scope ignored = using(kernels)) {
             return body.get();

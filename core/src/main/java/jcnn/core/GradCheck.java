@@ -119,6 +119,7 @@ public final class GradCheck {
      * Compares the gradients of {@code f} with respect to each input that requires a gradient with central
      * differences; inputs that do not require one are held constant.
      */
+    @SuppressWarnings("try")   // Engine and NoGrad scopes are used for their open/close only
     public Result run(Function<Tensor[], Tensor> f, Tensor... inputs) {
         Kernels k = kernels != null ? kernels : KernelProvider.scalar();
         try (Engine.Scope scope = Engine.using(k)) {
@@ -126,6 +127,7 @@ public final class GradCheck {
         }
     }
 
+    @SuppressWarnings("try")
     private Result runWith(Function<Tensor[], Tensor> f, Tensor[] inputs) {
         SplittableRandom rng = new SplittableRandom(seed);
 

@@ -188,7 +188,11 @@ public final class Ops {
             throw fail("flatten", "input " + x.shapeString() + " has no dimensions after the batch to flatten into"
                     + " (" + (x.rank() == 0 ? "n" : x.dim(0)) + ",-1)");
         }
-        return reshape(x, x.dim(0), -1);
+        int rest = 1;
+        for (int d = 1; d < x.rank(); d++) {
+            rest *= x.dim(d);
+        }
+        return reshape(x, x.dim(0), rest);
     }
 
     // ---------------------------------------------------------------------------------------------------------

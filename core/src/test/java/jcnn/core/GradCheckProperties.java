@@ -19,6 +19,7 @@ import net.jqwik.api.constraints.IntRange;
  * without bias. The inputs are scaled as a network's would be (weights ~ 1/sqrt(fan-in)), so values stay of
  * order 1, where GradCheck's step and tolerance are meant to work.
  */
+@SuppressWarnings("try")   // scopes are opened for their effect, not referenced
 class GradCheckProperties {
 
     @Provide

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The autograd engine itself: accumulation, graph order, no-grad mode, kernel scopes, factories. */
+@SuppressWarnings("try")   // scopes are opened for their effect, not referenced
 class TensorTest {
 
     private static final Kernels SCALAR = KernelProvider.scalar();
