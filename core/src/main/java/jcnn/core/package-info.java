@@ -1,2 +1,15 @@
-/** Placeholder until the module's first class lands. */
+/**
+ * The engine's core: float32 {@link jcnn.core.Tensor}s with reverse-mode autograd, the differentiable
+ * {@link jcnn.core.Ops} of a CNN (conv2d, max_pool2d, linear, relu, reshape/flatten, cross-entropy), the
+ * {@link jcnn.core.Engine} scope that says which {@link jcnn.kernels.Kernels} they run on, a finite-difference
+ * {@link jcnn.core.GradCheck}er, a {@link jcnn.core.Compare} helper that reports where values differ, and
+ * safetensors I/O in {@link jcnn.core.io}.
+ *
+ * <p>Each op is written micrograd-style: the forward computation and, right beside it, the closure that
+ * accumulates the gradient into its inputs. The arithmetic itself is delegated to the kernels module; this
+ * module decides shapes, graph and memory, never loops over pixels in a hot path.
+ *
+ * <p>Not for: layers with state, models, optimizers and training loops (training), data sets, metrics and
+ * reports (eval), choosing or tuning kernels (kernels), benchmarks (bench).
+ */
 package jcnn.core;
