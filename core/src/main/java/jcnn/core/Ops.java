@@ -88,7 +88,7 @@ public final class Ops {
 
         Kernels kernels = Engine.kernels();
         Tensor y = Tensor.result(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
-        int[] argmax = new int[s.outputSize()];   // saved for backward: where each window's maximum was
+        int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
         kernels.maxPoolForward(x.data(), s, y.data(), argmax);
         y.onBackward(dy -> kernels.maxPoolBackward(dy, argmax, s, x.grad()));
         return y;
@@ -221,7 +221,7 @@ public final class Ops {
         }
 
         Kernels k = Engine.kernels();
-        float[] logProbs = new float[n * classes];   // saved for backward: softmax = exp(logProbs)
+        float[] logProbs = BufferPool.floats(n * classes);   // saved for backward: softmax = exp(logProbs)
         Tensor loss = Tensor.result(op, new int[0], logits);
         loss.data()[0] = k.crossEntropyForward(logits.data(), t, n, classes, logProbs);
         // d(mean loss)/d(logits) = (softmax - onehot) / n, times the upstream gradient of the loss.

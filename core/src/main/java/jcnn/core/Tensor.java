@@ -45,6 +45,7 @@ public final class Tensor {
     private final float[] data;
     private float[] grad;
     private boolean requiresGrad;
+    private final boolean pooled;   // data came from a BufferPool scope, so the gradient may too
 
     // The graph: the tensors this one was computed from, and how to send the gradient back to them.
     private final String op;
@@ -57,6 +58,7 @@ public final class Tensor {
         this.op = op;
         this.parents = parents;
         this.requiresGrad = requiresGrad;
+        this.pooled = op != null && BufferPool.active();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -114,7 +116,7 @@ public final class Tensor {
             }
         }
         int[] s = checkShape(shape);
-        return new Tensor(new float[sizeOf(s)], s, op, needsGrad ? parents : NO_PARENTS, needsGrad);
+        return new Tensor(BufferPool.floats(sizeOf(s)), s, op, needsGrad ? parents : NO_PARENTS, needsGrad);
     }
 
     /**
@@ -202,7 +204,9 @@ public final class Tensor {
             return null;
         }
         if (grad == null) {
-            grad = new float[data.length];
+            // An op output made inside a pool scope dies with the step, and so may its gradient; a leaf's
+            // gradient (a parameter's) outlives every step and is never pooled.
+            grad = pooled ? BufferPool.floats(data.length) : new float[data.length];
         }
         return grad;
     }

@@ -1,0 +1,71 @@
+package jcnn.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import java.util.SplittableRandom;
+import jcnn.kernels.KernelProvider;
+import org.junit.jupiter.api.Test;
+
+class BufferPoolTest {
+
+    private final SplittableRandom rng = new SplittableRandom(7);
+    private final Tensor x = Tensor.randn(rng, 4, 2, 9, 9);
+    private final Tensor w = Tensor.randn(rng, 3, 2, 3, 3).requiresGrad(true);
+    private final Tensor b = Tensor.randn(rng, 3).requiresGrad(true);
+    private final Tensor fc = Tensor.randn(rng, 5, 3 * 4 * 4).requiresGrad(true);
+    private final int[] target = {0, 4, 2, 1};
+
+    /** One step of a small CNN; returns the loss and leaves the gradients in the parameters. */
+    private float step() {
+        w.zeroGrad();
+        b.zeroGrad();
+        fc.zeroGrad();
+        Tensor h = Ops.maxPool2d(Ops.relu(Ops.conv2d(x, w, b, 1, 1)), 2, 2);
+        Tensor loss = Ops.crossEntropy(Ops.linear(Ops.flatten(h), fc, null), target);
+        loss.backward();
+        return loss.item();
+    }
+
+    @Test
+    void pooledStepsGiveTheSameResultsAndAllocateOnlyOnTheFirstStep() {
+        try (var k = Engine.using(KernelProvider.scalar())) {
+            float expectedLoss = step();
+            float[] expectedDw = w.grad().clone();
+            float[] expectedDfc = fc.grad().clone();
+
+            BufferPool pool = new BufferPool();
+            for (int i = 0; i < 3; i++) {
+                try (var scope = pool.open()) {
+                    assertEquals(expectedLoss, step(), 0f);
+                }
+                assertArrayEquals(expectedDw, w.grad(), 0f);
+                assertArrayEquals(expectedDfc, fc.grad(), 0f);
+            }
+            String afterThree = pool.stats();
+            try (var scope = pool.open()) {
+                step();
+            }
+            String allocated = afterThree.substring(afterThree.indexOf("allocated"));
+            String allocatedLater = pool.stats().substring(pool.stats().indexOf("allocated"));
+            assertEquals(allocated, allocatedLater, "a steady-state step must not allocate: " + pool.stats());
+        }
+    }
+
+    @Test
+    void leafGradientsAreNeverPooled() {
+        BufferPool pool = new BufferPool();
+        float[] grad;
+        try (var scope = pool.open(); var k = Engine.using(KernelProvider.scalar())) {
+            step();
+            grad = w.grad();
+        }
+        try (var scope = pool.open(); var k = Engine.using(KernelProvider.scalar())) {
+            Tensor other = Ops.relu(Tensor.randn(rng, w.shape()));
+            assertNotSame(grad, other.data());
+            step();
+            assertEquals(grad, w.grad());
+        }
+    }
+}
