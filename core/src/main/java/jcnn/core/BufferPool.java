@@ -57,6 +57,11 @@ public final class BufferPool {
         return new Scope(previous);
     }
 
+    /** How many arrays this pool has allocated since it was created; constant once every step is served. */
+    public long allocations() {
+        return allocated;
+    }
+
     /** How many arrays were served from the pool, and how many had to be allocated, since it was created. */
     public String stats() {
         return "reused " + reused + ", allocated " + allocated;

@@ -52,7 +52,13 @@ public final class KernelProvider {
                             + " to the java command line for the SIMD kernels");
                     return scalar();
                 }
-                return vector(bits, threads);
+                try {
+                    return vector(bits, threads);
+                } catch (IllegalStateException e) {
+                    // Asked for nothing in particular: a vector path that cannot load is a warning, not a failure.
+                    LOG.warning("vector kernels could not be loaded (" + e.getMessage() + "), using scalar kernels");
+                    return scalar();
+                }
             default:
                 throw new IllegalArgumentException("unknown kernel '" + kernel + "': expected scalar or vector");
         }
