@@ -1,0 +1,347 @@
+package jcnn.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * A float32 tensor with reverse-mode autograd, in the spirit of micrograd: the values, the gradient, and the
+ * recipe to push the gradient back to the tensors it was computed from.
+ *
+ * <p>Layout: a {@code float[]} in contiguous row-major order (NCHW for images) and an {@code int[]} shape. A
+ * tensor with shape {@code ()} is a scalar holding one value. There are no strides and no views: an op that
+ * changes the shape copies, which keeps every kernel call a plain array call.
+ *
+ * <p>Autograd: an op (see {@link Ops}) computes its output and, right beside it, registers a {@link Backward}
+ * closure that reads the output's gradient and <em>accumulates</em> ({@code +=}) into the gradients of its
+ * inputs. {@link #backward()} runs those closures in reverse topological order. Gradients of leaf tensors
+ * (parameters, inputs) keep accumulating over calls until {@link #zeroGrad()} is called; that explicit step is
+ * what lets a tensor used twice collect both contributions.
+ *
+ * <p>Non-goals: dtypes other than float32, broadcasting, strided views, higher-order gradients, thread safety of
+ * one graph across threads.
+ */
+public final class Tensor {
+
+    /**
+     * Pushes the gradient of an op's output back to the op's inputs. It receives the output's gradient and must
+     * add (never assign) into the gradient buffers of the inputs that require one.
+     */
+    @FunctionalInterface
+    public interface Backward {
+        void apply(float[] dOut);
+    }
+
+    private static final Tensor[] NO_PARENTS = new Tensor[0];
+
+    private final int[] shape;
+    private final float[] data;
+    private float[] grad;
+    private boolean requiresGrad;
+
+    // The graph: the tensors this one was computed from, and how to send the gradient back to them.
+    private final String op;
+    private final Tensor[] parents;
+    private Backward backward;
+
+    private Tensor(float[] data, int[] shape, String op, Tensor[] parents, boolean requiresGrad) {
+        this.shape = shape;
+        this.data = data;
+        this.op = op;
+        this.parents = parents;
+        this.requiresGrad = requiresGrad;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Factories
+
+    /** A tensor of zeros. */
+    public static Tensor zeros(int... shape) {
+        int[] s = checkShape(shape);
+        return new Tensor(new float[sizeOf(s)], s, null, NO_PARENTS, false);
+    }
+
+    /**
+     * A tensor over {@code data}, which it uses as is, without copying: later writes to the array are visible
+     * in the tensor. The length must be the product of the shape.
+     */
+    public static Tensor of(float[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        int[] s = checkShape(shape);
+        if (data.length != sizeOf(s)) {
+            throw new IllegalArgumentException("tensor: " + data.length + " values do not fill shape " + shapeString(s)
+                    + " of " + sizeOf(s) + " elements");
+        }
+        return new Tensor(data, s, null, NO_PARENTS, false);
+    }
+
+    /** A scalar, shape {@code ()}. */
+    public static Tensor scalar(float value) {
+        return of(new float[] {value});
+    }
+
+    /**
+     * A tensor of independent standard normal values drawn from {@code rng} ({@link java.util.Random},
+     * {@link java.util.SplittableRandom} and every other {@link RandomGenerator} work), in row-major order, so
+     * the same seed gives the same tensor.
+     */
+    public static Tensor randn(RandomGenerator rng, int... shape) {
+        Tensor t = zeros(shape);
+        for (int i = 0; i < t.data.length; i++) {
+            t.data[i] = (float) rng.nextGaussian();
+        }
+        return t;
+    }
+
+    /**
+     * The output of an op: zero-filled values of the given shape, linked to {@code parents} when the graph is
+     * being recorded and at least one parent requires a gradient. This and {@link #onBackward} are the whole
+     * interface for writing an op; see {@link Ops} for examples and {@link GradCheck} to test one. A parent may
+     * be null (an absent bias).
+     */
+    public static Tensor result(String op, int[] shape, Tensor... parents) {
+        boolean needsGrad = false;
+        if (NoGrad.isRecording()) {
+            for (Tensor p : parents) {
+                needsGrad |= p != null && p.requiresGrad;
+            }
+        }
+        int[] s = checkShape(shape);
+        return new Tensor(new float[sizeOf(s)], s, op, needsGrad ? parents : NO_PARENTS, needsGrad);
+    }
+
+    /**
+     * Registers how this op output's gradient flows back to its parents. Does nothing when the output does not
+     * require a gradient (no parent needs one, or no graph is being recorded), so ops can call it
+     * unconditionally.
+     */
+    public void onBackward(Backward fn) {
+        if (op == null || backward != null) {
+            throw new IllegalStateException("onBackward: " + this + " is not a fresh op output from result()");
+        }
+        if (requiresGrad) {
+            this.backward = Objects.requireNonNull(fn, "fn");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Accessors
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size of dimension {@code i}. */
+    public int dim(int i) {
+        return shape[i];
+    }
+
+    /** The number of dimensions; 0 for a scalar. */
+    public int rank() {
+        return shape.length;
+    }
+
+    /** The number of elements. */
+    public int size() {
+        return data.length;
+    }
+
+    /** The values, row-major; the array itself, not a copy (ops and optimizers work on it directly). */
+    public float[] data() {
+        return data;
+    }
+
+    /** The single value of a one-element tensor. */
+    public float item() {
+        if (data.length != 1) {
+            throw new IllegalStateException("item: tensor of shape " + shapeString() + " has " + data.length
+                    + " elements, not 1");
+        }
+        return data[0];
+    }
+
+    /** The name of the op that produced this tensor, or null for a tensor made by a factory. */
+    public String op() {
+        return op;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Gradients
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /**
+     * Marks a leaf tensor (a parameter or an input) as one whose gradient is wanted. Op outputs decide this
+     * themselves from their inputs.
+     */
+    public Tensor requiresGrad(boolean wanted) {
+        if (parents.length > 0) {
+            throw new IllegalStateException("requiresGrad: " + this + " is the output of an op; only leaf tensors"
+                    + " can be marked");
+        }
+        this.requiresGrad = wanted;
+        return this;
+    }
+
+    /**
+     * The gradient buffer, the same shape as the data, allocated (as zeros) on first use; null when this tensor
+     * does not require a gradient. Backward closures add into it.
+     */
+    public float[] grad() {
+        if (!requiresGrad) {
+            return null;
+        }
+        if (grad == null) {
+            grad = new float[data.length];
+        }
+        return grad;
+    }
+
+    /** Sets the gradient to zero (the explicit step between training iterations). */
+    public void zeroGrad() {
+        if (grad != null) {
+            Arrays.fill(grad, 0f);
+        }
+    }
+
+    /**
+     * Backpropagates from this one-element tensor (usually the loss): its gradient is seeded with 1 and every
+     * tensor it was computed from that requires a gradient receives d(this)/d(tensor), added to what it held.
+     */
+    public void backward() {
+        if (data.length != 1) {
+            throw new IllegalStateException("backward: " + this + " is not a scalar; pass the output gradient with"
+                    + " backward(gradient)");
+        }
+        runBackward(new float[] {1f});
+    }
+
+    /**
+     * Backpropagates from a tensor of any shape, given d(loss)/d(this) (PyTorch's {@code y.backward(grad_y)}).
+     */
+    public void backward(Tensor gradient) {
+        if (!Arrays.equals(gradient.shape, shape)) {
+            throw new IllegalArgumentException("backward: gradient " + gradient.shapeString() + " does not match tensor "
+                    + shapeString());
+        }
+        runBackward(gradient.data);
+    }
+
+    private void runBackward(float[] seed) {
+        if (!requiresGrad) {
+            throw new IllegalStateException("backward: " + this + " does not require a gradient (no input of it"
+                    + " requires one, or it was computed under NoGrad)");
+        }
+        List<Tensor> order = topologicalOrder();
+        // The gradient of an intermediate tensor belongs to one backward pass: clear it so that running backward
+        // twice over the same graph gives each leaf the same contribution twice, not a growing one.
+        for (Tensor t : order) {
+            if (t.backward != null) {
+                t.zeroGrad();
+            }
+        }
+        float[] g = grad();
+        for (int i = 0; i < g.length; i++) {
+            g[i] += seed[i];
+        }
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor t = order.get(i);
+            if (t.backward == null) {
+                continue;
+            }
+            t.backward.apply(t.grad());
+            for (Tensor p : t.parents) {
+                // Kernels write straight into the parents' buffers, so a wrong size would be a bug in an op.
+                if (p != null && p.grad != null && p.grad.length != p.data.length) {
+                    throw new IllegalStateException("backward of " + t.op + ": gradient of " + p + " has "
+                            + p.grad.length + " elements");
+                }
+            }
+        }
+    }
+
+    /**
+     * Every tensor this one depends on that requires a gradient, each after all of its parents (depth-first
+     * post-order). Iterative, with an explicit stack, so a graph thousands of ops deep cannot overflow the
+     * Java call stack.
+     */
+    private List<Tensor> topologicalOrder() {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Tensor> stack = new ArrayDeque<>();
+        Deque<Integer> nextParent = new ArrayDeque<>();
+        stack.push(this);
+        nextParent.push(0);
+        visited.add(this);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int i = nextParent.pop();
+            if (i < t.parents.length) {
+                nextParent.push(i + 1);
+                Tensor p = t.parents[i];
+                if (p != null && p.requiresGrad && visited.add(p)) {
+                    stack.push(p);
+                    nextParent.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Shapes
+
+    /** The shape as PyTorch prints it in error messages, e.g. {@code (2,3,8,8)}. */
+    public String shapeString() {
+        return shapeString(shape);
+    }
+
+    static String shapeString(int[] shape) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(i > 0 ? "," : "").append(shape[i]);
+        }
+        return sb.append(')').toString();
+    }
+
+    private static int[] checkShape(int[] shape) {
+        Objects.requireNonNull(shape, "shape");
+        for (int d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor: negative dimension in shape " + shapeString(shape));
+            }
+        }
+        sizeOf(shape);
+        return shape.clone();
+    }
+
+    /** The number of elements of a shape; an IllegalArgumentException when it does not fit a Java array. */
+    static int sizeOf(int[] shape) {
+        long size = 1;
+        for (int d : shape) {
+            size *= d;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("tensor: shape " + shapeString(shape) + " is too large for one array");
+            }
+        }
+        return (int) size;
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shapeString() + (op != null ? " from " + op : "") + (requiresGrad ? " requiresGrad" : "");
+    }
+}
