@@ -19,7 +19,9 @@ import jcnn.training.nn.SeedCnn;
  * <p>Every run starts from a model built by the factory from that run's recipe (so the same seed gives every point
  * the same initial weights when the factory seeds from {@code recipe.seed()}, as {@link #seedCnn()} does), and sees
  * the same data in an order that depends only on the seed and the batch size. A run that diverges is reported and
- * ranked last; the search goes on. Runs are sequential: the kernels already use the machine's cores.
+ * ranked last; the search goes on. Runs are sequential: the kernels already use the machine's cores. Note that
+ * rho only matters to the {@code seed} and {@code sam} optimizers; with any other, points that differ only in rho
+ * are repeats.
  */
 public final class GridSearch {
 

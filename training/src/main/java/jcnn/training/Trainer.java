@@ -296,6 +296,7 @@ public final class Trainer {
      * {@link NoGrad}, with the current kernels: the mean loss, the accuracy and, when {@code keepLogits}, the
      * logits of every image, (n, classes) row-major.
      */
+    @SuppressWarnings("try")   // the NoGrad scope is used for its effect, not referenced
     public static Evaluation evaluate(Module model, Dataset data, int batchSize, boolean keepLogits) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("evaluation batch size must be >= 1, got " + batchSize);

@@ -115,6 +115,7 @@ class LayerTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void forwardShapesAgreeWithOutputShape() {
         Sequential net = SeedCnn.create(new SplittableRandom(7));
         Tensor x = Tensor.randn(new SplittableRandom(8), 3, 1, 28, 28);
