@@ -161,6 +161,7 @@ public final class Trainer {
                 for (int b = 0; b < steps; b++) {
                     BatchBuffers buf = (b == steps - 1) ? tail : full;
                     int n = batcher.fill(b, buf.images, buf.labels);
+                    assert n == buf.labels.length : "the buffers are sized for exactly this batch";
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
                     float loss = trainStep(buf, stats);
                     if (!Float.isFinite(loss)) {
@@ -168,7 +169,6 @@ public final class Trainer {
                         break;
                     }
                     bar.step(stats.lossSum / stats.images, stats.correct / (double) stats.images);
-                    assert n == buf.labels.length;
                 }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
