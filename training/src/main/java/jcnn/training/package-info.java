@@ -1,8 +1,15 @@
 /**
- * Training: layers assembled into models, data loading, optimizers and learning-rate schedules, and the trainer
- * that runs epochs, validates and keeps the best weights.
+ * Training: the {@link jcnn.training.Trainer} runs the epochs of a {@link jcnn.training.Recipe} (seeded shuffling,
+ * the named optimizer and schedule, validation after every epoch, the best epoch's weights kept), reports each
+ * epoch to {@link jcnn.training.TrainingListener}s ({@link jcnn.training.JsonLinesWriter} writes them as JSON
+ * lines), evaluates a model on a dataset in batches (loss, accuracy, logits), and {@link jcnn.training.GridSearch}
+ * reproduces the seed notebook's hyper-parameter search.
  *
- * <p>Built on {@code jcnn.core} (tensors and autograd); knows nothing of reports or plots, which live in
- * {@code jcnn.eval}.
+ * <p>Sub-packages: {@code nn} (layers, the seed CNN, weights on disk), {@code optim} (optimizers and schedules),
+ * {@code data} (Fashion-MNIST files, datasets and batches).
+ *
+ * <p>Built on {@code jcnn.core} (tensors and autograd) and kernel-agnostic: everything runs with whatever kernels
+ * the {@link jcnn.core.Engine} holds. It knows nothing of reports or plots, which live in {@code jcnn.eval}, nor
+ * of the command line, which is the main program's.
  */
 package jcnn.training;

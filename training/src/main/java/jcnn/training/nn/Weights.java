@@ -1,0 +1,63 @@
+package jcnn.training.nn;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import jcnn.core.Tensor;
+import jcnn.core.io.Safetensors;
+
+/**
+ * Saves a model's weights to a safetensors file and loads them back, by PyTorch parameter name, so a file written
+ * here loads in PyTorch with {@code model.load_state_dict(safetensors.torch.load_file(path))} and the other way
+ * round.
+ *
+ * <p>Loading is strict: every parameter of the model must be in the file with its exact shape and dtype F32, and
+ * the file must hold nothing else (under the given prefix); the error names the file and the tensor. Nothing is
+ * changed unless everything fits. Non-goals: optimizer state, partial loading.
+ */
+public final class Weights {
+
+    private Weights() {
+    }
+
+    /** Writes every parameter of {@code model} under its name, with optional string metadata. */
+    public static void save(Module model, Path file, Map<String, String> metadata) throws IOException {
+        Safetensors out = new Safetensors();
+        model.namedParameters().forEach(out::put);
+        metadata.forEach(out::putMetadata);
+        out.write(file);
+    }
+
+    /** Writes every parameter of {@code model} under its name. */
+    public static void save(Module model, Path file) throws IOException {
+        save(model, file, Map.of());
+    }
+
+    /** Loads the weights in {@code file} into {@code model}; see the class comment for the checks. */
+    public static void load(Module model, Path file) throws IOException {
+        load(model, Safetensors.read(file), "", file.toString());
+    }
+
+    /**
+     * Loads the tensors named {@code prefix + parameterName} of an open file into {@code model}, ignoring the
+     * file's tensors without that prefix. With prefix {@code "param."} this reads the parameters out of a
+     * PyTorch reference file that holds other tensors as well.
+     *
+     * @param source the file's name, for error messages
+     */
+    public static void load(Module model, Safetensors file, String prefix, String source) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        for (String name : file.names()) {
+            if (!name.startsWith(prefix)) {
+                continue;
+            }
+            if (file.dtype(name) != Safetensors.DType.F32) {
+                throw new IllegalArgumentException("cannot load weights from " + source + ": tensor '" + name
+                        + "' is " + file.dtype(name) + ", expected F32");
+            }
+            state.put(name.substring(prefix.length()), file.tensor(name));
+        }
+        model.loadState(state, source + (prefix.isEmpty() ? "" : " (prefix '" + prefix + "')"));
+    }
+}
