@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import jcnn.core.BufferPool;
 import jcnn.core.Engine;
 import jcnn.core.NoGrad;
 import jcnn.core.Ops;
@@ -34,7 +35,8 @@ import jcnn.training.optim.Optimizers;
  * <p>Goals: reproducibility and honest numbers. With the same recipe (seed included), model initialisation,
  * kernels and thread count, two runs give bit-identical weights: the order of the data depends only on (seed,
  * epoch), and nothing else in the loop is random. The training loop reuses its batch arrays (the {@link Batcher}
- * copies into them); the ops still allocate their outputs at every step, which is accepted for now. Timings
+ * copies into them), and each step runs in a {@link BufferPool} scope, so the activations and gradients of one
+ * step reuse the arrays of the previous one instead of being allocated anew. Timings
  * separate the training steps from validation, so images/s measures forward + backward + update only.
  *
  * <p>The computation runs on the calling thread, with the kernels current there ({@link Engine#kernels()}, set
@@ -148,6 +150,7 @@ public final class Trainer {
         int tailSize = train.size() % batch;
         BatchBuffers tail = tailSize == 0 ? full : new BatchBuffers(tailSize, train);
 
+        BufferPool pool = new BufferPool();
         List<EpochMetrics> epochs = new ArrayList<>();
         bestEpoch = 0;
         double bestAccuracy = Double.NEGATIVE_INFINITY;
@@ -163,7 +166,10 @@ public final class Trainer {
                     int n = batcher.fill(b, buf.images, buf.labels);
                     assert n == buf.labels.length : "the buffers are sized for exactly this batch";
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
-                    float loss = trainStep(buf, stats);
+                    float loss;
+                    try (BufferPool.Scope step = pool.open()) {
+                        loss = trainStep(buf, stats);
+                    }
                     if (!Float.isFinite(loss)) {
                         diverged = true;
                         break;
@@ -312,19 +318,22 @@ public final class Trainer {
         int classes = 0;
         double lossSum = 0;
         long correct = 0;
+        BufferPool pool = new BufferPool();
         try (NoGrad ignored = NoGrad.enter()) {
             for (int b = 0, done = 0; b < batcher.batchCount(); b++) {
                 BatchBuffers buf = (b == batcher.batchCount() - 1) ? tail : full;
                 int m = batcher.fill(b, buf.images, buf.labels);
-                Tensor logits = model.forward(buf.x);
-                classes = logits.dim(1);
-                lossSum += (double) Ops.crossEntropy(logits, buf.labels).item() * m;
-                correct += countCorrect(logits.data(), buf.labels, m, classes);
-                if (keepLogits) {
-                    if (all == null) {
-                        all = new float[Math.multiplyExact(n, classes)];
+                try (BufferPool.Scope step = pool.open()) {   // the logits are read before the scope closes
+                    Tensor logits = model.forward(buf.x);
+                    classes = logits.dim(1);
+                    lossSum += (double) Ops.crossEntropy(logits, buf.labels).item() * m;
+                    correct += countCorrect(logits.data(), buf.labels, m, classes);
+                    if (keepLogits) {
+                        if (all == null) {
+                            all = new float[Math.multiplyExact(n, classes)];
+                        }
+                        System.arraycopy(logits.data(), 0, all, done * classes, m * classes);
                     }
-                    System.arraycopy(logits.data(), 0, all, done * classes, m * classes);
                 }
                 done += m;
             }
