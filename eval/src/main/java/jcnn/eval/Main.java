@@ -1,0 +1,219 @@
+package jcnn.eval;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import jcnn.core.Engine;
+import jcnn.eval.io.Hdf5Weights;
+import jcnn.eval.io.NamedArray;
+import jcnn.eval.metrics.ClassNames;
+import jcnn.kernels.KernelProvider;
+import jcnn.kernels.Kernels;
+import jcnn.training.GridSearch;
+import jcnn.training.History;
+import jcnn.training.JsonLinesWriter;
+import jcnn.training.Recipe;
+import jcnn.training.Trainer;
+import jcnn.training.data.DataLocator;
+import jcnn.training.data.Dataset;
+import jcnn.training.data.DatasetSpec;
+import jcnn.training.nn.SeedCnn;
+import jcnn.training.nn.Sequential;
+import jcnn.training.nn.Summary;
+import jcnn.training.nn.Weights;
+
+/**
+ * The main job: train the seed CNN on Fashion-MNIST (or load given weights), evaluate it on the official test set,
+ * print the seed study's report and end with {@code test accuracy: 0.XXXX}.
+ *
+ * <pre>
+ * mvn exec:java -Dkernel=vector                      train with the default recipe, then evaluate
+ * mvn exec:java -Dweights=FILE                       evaluate weights (.h5 as saved by the seed, or .safetensors)
+ * mvn exec:java -Dgrid=true -Depochs=3               the seed's grid search, then the best point
+ * </pre>
+ * Every setting is a system property; see {@link #USAGE}. Every value is checked before anything runs or is
+ * written: a bad one prints one line and exits with status 2, never a stack trace. Each run writes a folder
+ * ({@code runs/<timestamp>/} by default): the weights as safetensors, per-epoch metrics as JSON lines, the report.
+ */
+public final class Main {
+
+    static final String USAGE = String.join("\n",
+            "settings (-Dname=value):",
+            "  kernel=scalar|vector  vector.bits=0|128|256|512  threads=N",
+            "  epochs  batch  lr  optimizer=sgd|seed|sam|adam|adamw  momentum  nesterov  weightDecay  rho",
+            "  schedule=constant|step|cosine  warmup  seed  limit (first N training images)  validation (fraction)",
+            "  data=DIR  out=DIR  weights=FILE (.h5 or .safetensors: evaluate instead of training)  grid=true");
+
+    private final Properties settings;
+    private final PrintStream out;
+
+    Main(Properties settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        try {
+            new Main(System.getProperties(), System.out).run();
+        } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
+            // A bad setting, missing data or a corrupt file: one line, no stack trace, non-zero exit.
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    /** Runs the job; a bad setting or input throws before the run folder is created. */
+    void run() throws IOException {
+        if (Boolean.parseBoolean(settings.getProperty("help", "false"))) {
+            out.println(USAGE);
+            return;
+        }
+        // Everything that can be wrong with the settings is found here, before any work or any file.
+        Kernels kernels = KernelProvider.fromSystemProperties();
+        Recipe recipe = Recipe.fromProperties(settings);
+        Path weights = optionalPath("weights");
+        boolean grid = parseFlag("grid");
+        if (weights != null && !Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
+        }
+        Path runDir = runFolder();
+
+        DataLocator data = DataLocator.fromSystemProperties();
+        Dataset test = data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
+        Dataset train = weights == null ? data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN) : null;
+
+        try (Engine.Scope scope = Engine.using(kernels)) {
+            Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
+            out.println("jcnn: kernels " + kernels.name() + ", " + kernels.threads() + " thread(s), JDK "
+                    + Runtime.version());
+            if (weights != null) {
+                loadWeights(model, weights);
+                out.println("evaluating weights " + weights);
+            } else {
+                out.println(Summary.of(model, SeedCnn.INPUT_SHAPE).table());
+                Files.createDirectories(runDir);
+                if (grid) {
+                    recipe = gridSearch(recipe, train, runDir);
+                    model = SeedCnn.create(new SplittableRandom(recipe.seed()));
+                }
+                train(model, recipe, train, runDir);
+            }
+
+            TestResults results = TestResults.of(test.labels(),
+                    Trainer.evaluate(model, test, Trainer.EVALUATION_BATCH, true).logits(), ClassNames.fashionMnist());
+            String report = results.describe();
+            out.println();
+            out.print(report);
+            if (weights == null) {
+                Files.writeString(runDir.resolve("report.txt"), report + results.accuracyLine() + "\n",
+                        StandardCharsets.UTF_8);
+                out.println("run folder: " + runDir);
+            }
+            out.println(results.accuracyLine());
+        }
+    }
+
+    private void train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {
+        Dataset.Split split = Trainer.split(trainingSet, recipe);
+        out.println("recipe: " + recipe.describe());
+        out.println("training on " + split.train().size() + " images, validating on " + split.validation().size());
+        Trainer trainer = new Trainer(model, recipe).addListener(m -> out.println(m.describe()));
+        History history;
+        try (JsonLinesWriter metrics = JsonLinesWriter.create(runDir.resolve("metrics.jsonl"))) {
+            trainer.addListener(metrics);
+            history = trainer.fit(split.train(), split.validation());
+        }
+        if (history.diverged()) {
+            throw new IllegalArgumentException("training diverged (the loss is not finite): lower lr=" + recipe.lr());
+        }
+        trainer.restoreBest();
+        out.println("kept the weights of epoch " + trainer.bestEpoch());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        recipe.asMap().forEach((k, v) -> metadata.put(k, String.valueOf(v)));
+        metadata.put("epoch", String.valueOf(trainer.bestEpoch()));
+        Weights.save(model, runDir.resolve("weights.safetensors"), metadata);
+    }
+
+    private Recipe gridSearch(Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {
+        Dataset.Split split = Trainer.split(trainingSet, recipe);
+        out.println("grid search over " + GridSearch.SEED_GRID.size() + " points: " + GridSearch.SEED_GRID);
+        StringBuilder table = new StringBuilder();
+        GridSearch.Result result = GridSearch.seed(recipe)
+                .onRun(run -> {
+                    out.println("grid: " + run.describe());
+                    table.append(run.describe()).append('\n');
+                })
+                .run(split.train(), split.validation());
+        out.println("grid: best " + result.best().describe());
+        table.append("best: ").append(result.best().describe()).append('\n');
+        Files.writeString(runDir.resolve("grid.txt"), table.toString(), StandardCharsets.UTF_8);
+        return result.best().recipe();
+    }
+
+    private static void loadWeights(Sequential model, Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
+            Map<String, NamedArray> arrays = Hdf5Weights.read(file, Hdf5Weights.seedCnnShapes());
+            Map<String, float[]> values = new LinkedHashMap<>();
+            Map<String, int[]> shapes = new LinkedHashMap<>();
+            arrays.forEach((k, a) -> {
+                values.put(k, a.data());
+                shapes.put(k, a.shape());
+            });
+            model.loadState(values, shapes, file.toString());
+        } else if (name.endsWith(".safetensors")) {
+            Weights.load(model, file);
+        } else {
+            throw new IllegalArgumentException("invalid weights=" + file + ": expected a .h5 or .safetensors file");
+        }
+    }
+
+    private Path runFolder() {
+        Path dir = optionalPath("out");
+        if (dir == null) {
+            dir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+            // Never overwrite a previous run's weights or report.
+            throw new IllegalArgumentException("invalid out=" + dir + ": it already exists and is not an empty folder");
+        }
+        return dir;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Path optionalPath(String key) {
+        String v = settings.getProperty(key);
+        if (v == null) {
+            return null;
+        }
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("invalid " + key + "=: expected a path");
+        }
+        return Path.of(v.trim());
+    }
+
+    private boolean parseFlag(String key) {
+        String v = settings.getProperty(key, "false").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("invalid " + key + "=" + v + ": expected true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}
