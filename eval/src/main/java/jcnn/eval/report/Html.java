@@ -82,8 +82,11 @@ final class Html {
         return new BigDecimal(value).round(new MathContext(digits)).stripTrailingZeros().toPlainString();
     }
 
-    /** A recipe value: numbers {@link #compact}, everything else by {@code toString}. */
+    /** A recipe value: numbers {@link #compact}, null as "none", everything else by {@code toString}. */
     static String value(Object value) {
+        if (value == null) {
+            return "none";
+        }
         if (value instanceof Double d) {
             return compact(d);
         }
