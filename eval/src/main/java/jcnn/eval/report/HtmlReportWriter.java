@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import jcnn.eval.metrics.ClassificationReport;
 import jcnn.eval.metrics.ConfusionMatrix;
 import jcnn.eval.metrics.ScoreType;
@@ -42,6 +43,9 @@ public final class HtmlReportWriter {
      * the browser console, which is what the browser test watches.
      */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
+    /** A table cell that is a figure: "1,154", "-0.5", "5.11x", "93.4%", "3.8e-6". */
+    private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9][0-9,]*(\\.[0-9]+)?(e[-+]?[0-9]+)?[x%]?");
 
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -147,7 +151,7 @@ public final class HtmlReportWriter {
                 .raw("<div class=\"hero\">\n<div class=\"hero-label\">Test accuracy</div>\n")
                 .raw("<div id=\"test-accuracy\" class=\"hero-value\">").text(Html.percent(t.accuracy(), 2))
                 .raw("</div>\n<div class=\"hero-sub\">").text(Html.grouped(cm.correct())).raw(" of ")
-                .text(Html.grouped(cm.total())).raw(" test images</div>\n</div>\n<dl class=\"cards\">\n");
+                .text(Html.grouped(cm.total())).raw(" test images</div>\n</div>\n<div class=\"cards\">\n");
         for (Map.Entry<Integer, Double> e : t.topKAccuracy().entrySet()) {
             if (e.getKey() > 1) {   // top-1 is the accuracy above
                 card(p, "Top-" + e.getKey() + " accuracy", Html.percent(e.getValue(), 2), "");
@@ -163,15 +167,17 @@ public final class HtmlReportWriter {
             card(p, "Training", report.epochs().size() + (report.epochs().size() == 1 ? " epoch" : " epochs"),
                     duration(seconds) + ", " + Html.grouped(Math.round(images / seconds)) + " images/s");
         }
-        p.raw("</dl>\n</section>\n");
+        p.raw("</div>\n</section>\n");
     }
 
     private static void card(Page p, String label, String value, String note) {
-        p.raw("<div class=\"card\"><dt>").text(label).raw("</dt><dd>").text(value);
+        // Plain divs rather than <dl>: a <div> around each dt/dd pair is valid HTML5 but trips older checkers.
+        p.raw("<div class=\"card\"><div class=\"card-label\">").text(label)
+                .raw("</div><div class=\"card-value\">").text(value).raw("</div>");
         if (!note.isEmpty()) {
-            p.raw("<span class=\"note\">").text(note).raw("</span>");
+            p.raw("<div class=\"note\">").text(note).raw("</div>");
         }
-        p.raw("</dd></div>\n");
+        p.raw("</div>\n");
     }
 
     private static void contents(Page p, RunReport report) {
@@ -288,7 +294,8 @@ public final class HtmlReportWriter {
             for (List<String> row : table.rows()) {
                 p.raw("<tr>");
                 for (String c : row) {
-                    cell(p, c);
+                    // Figures line up on the right, as in the built-in tables; words stay on the left.
+                    p.raw(NUMBER.matcher(c).matches() ? "<td class=\"num\">" : "<td>").text(c).raw("</td>");
                 }
                 p.raw("</tr>\n");
             }
@@ -413,9 +420,9 @@ public final class HtmlReportWriter {
             .cards { flex: 1; display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr));
                      gap: 12px; margin: 0; }
             .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; }
-            .card dt { color: var(--muted); font-size: 13px; }
-            .card dd { margin: 2px 0 0; font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
-            .card .note { display: block; font-size: 12px; font-weight: 400; color: var(--muted); }
+            .card-label { color: var(--muted); font-size: 13px; }
+            .card-value { margin: 2px 0 0; font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+            .card .note { font-size: 12px; color: var(--muted); }
             nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 0; margin: 0 0 20px; }
             nav a { color: var(--accent); text-decoration: none; }
             nav a:hover { text-decoration: underline; }
@@ -423,7 +430,7 @@ public final class HtmlReportWriter {
             th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; }
             thead th { border-bottom: 2px solid var(--line); font-weight: 600; white-space: nowrap; }
             tbody tr:nth-child(even) { background: #fafbfc; }
-            table.numbers td { text-align: right; }
+            table.numbers td, td.num { text-align: right; }
             tr.worst, tr.worst:nth-child(even) { background: var(--mark); }
             tbody th { font-weight: 500; }
             table.pairs th { color: var(--muted); font-weight: 400; padding-right: 28px; }
