@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import java.awt.AWTError;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import jcnn.eval.metrics.ClassificationReport;
 import jcnn.eval.metrics.ConfusionMatrix;
@@ -50,8 +52,14 @@ public final class HtmlReportWriter {
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    /** A figure: its file name in the run folder, its PNG bytes and what the page says about it. */
+    /**
+     * A figure: its file name in the run folder, its PNG bytes and what the page says about it. {@code png} is null
+     * when drawing failed; {@code caption} then says why.
+     */
     record Figure(String file, byte[] png, int width, int height, String alt, String caption) {
+        boolean drawn() {
+            return png != null;
+        }
     }
 
     private HtmlReportWriter() {
@@ -66,7 +74,9 @@ public final class HtmlReportWriter {
     public static Path write(RunReport report, Path runDir) throws IOException {
         List<Figure> figures = figures(report);
         for (Figure figure : figures) {
-            AtomicFiles.write(runDir.resolve(figure.file()), figure.png());
+            if (figure.drawn()) {
+                AtomicFiles.write(runDir.resolve(figure.file()), figure.png());
+            }
         }
         Path page = runDir.resolve(REPORT_FILE);
         AtomicFiles.write(page, html(report, figures).getBytes(StandardCharsets.UTF_8));
@@ -85,22 +95,32 @@ public final class HtmlReportWriter {
         TestResults test = report.test();
         List<Figure> figures = new ArrayList<>();
         if (!report.epochs().isEmpty()) {
-            figures.add(draw(TRAINING_PNG, Plots.trainingCurves(report.epochs()),
+            figures.add(draw(TRAINING_PNG, () -> Plots.trainingCurves(report.epochs()),
                     "Training and validation loss and accuracy per epoch",
                     "Loss and accuracy per epoch on the training set and the validation split."));
         }
-        figures.add(draw(CONFUSION_PNG, Plots.confusionMatrix(test.confusion(), test.classNames()),
+        figures.add(draw(CONFUSION_PNG, () -> Plots.confusionMatrix(test.confusion(), test.classNames()),
                 "Confusion matrix of the test set, true class by predicted class",
                 "Rows: true class; columns: predicted class. Each cell is shaded by its share of the row."));
-        figures.add(draw(ROC_PNG, Plots.rocCurves(test.rocOneVsRest(), test.classNames()),
+        figures.add(draw(ROC_PNG, () -> Plots.rocCurves(test.rocOneVsRest(), test.classNames()),
                 "One-vs-rest ROC curves of every class, with an enlarged top-left corner",
                 "One curve per class, that class against all others, ranked by "
                         + scoreName(test.rocScores()) + "; the dashed line is chance."));
         return figures;
     }
 
-    private static Figure draw(String file, BufferedImage image, String alt, String caption) {
-        return new Figure(file, Plots.png(image), image.getWidth(), image.getHeight(), alt, caption);
+    /**
+     * Draws one figure. A figure that cannot be drawn (a JVM without fonts or native AWT libraries, a bug in a
+     * plot) must not cost the report of a run that took an hour: the page says what failed in its place, and the
+     * tables still carry every number.
+     */
+    static Figure draw(String file, Supplier<BufferedImage> plot, String alt, String caption) {
+        try {
+            BufferedImage image = plot.get();
+            return new Figure(file, Plots.png(image), image.getWidth(), image.getHeight(), alt, caption);
+        } catch (RuntimeException | LinkageError | AWTError e) {
+            return new Figure(file, null, 0, 0, alt, "This figure could not be drawn: " + e);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -164,8 +184,9 @@ public final class HtmlReportWriter {
         if (!report.epochs().isEmpty()) {
             double seconds = report.trainingSeconds();
             double images = report.epochs().stream().mapToDouble(e -> e.imagesPerSecond() * e.seconds()).sum();
+            String rate = seconds > 0 ? ", " + Html.grouped(Math.round(images / seconds)) + " images/s" : "";
             card(p, "Training", report.epochs().size() + (report.epochs().size() == 1 ? " epoch" : " epochs"),
-                    duration(seconds) + ", " + Html.grouped(Math.round(images / seconds)) + " images/s");
+                    duration(seconds) + rate);
         }
         p.raw("</div>\n</section>\n");
     }
@@ -335,6 +356,10 @@ public final class HtmlReportWriter {
     // Small pieces
 
     private static void embed(Page p, Figure f) {
+        if (!f.drawn()) {
+            p.raw("<p class=\"failed\">").text(f.caption()).raw("</p>\n");
+            return;
+        }
         p.raw("<figure>\n<img src=\"data:image/png;base64,").raw(Base64.getEncoder().encodeToString(f.png()))
                 .raw("\" width=\"").raw(Integer.toString(f.width())).raw("\" height=\"")
                 .raw(Integer.toString(f.height())).raw("\" alt=\"").text(f.alt()).raw("\">\n<figcaption>")
@@ -370,7 +395,10 @@ public final class HtmlReportWriter {
             return Html.MISSING;
         }
         long s = Math.round(seconds);
-        return s < 120 ? s + " s" : s < 7200 ? Html.fixed(seconds / 60, 1) + " min" : Html.fixed(seconds / 3600, 2) + " h";
+        if (s < 120) {
+            return s + " s";
+        }
+        return s < 7200 ? Html.fixed(seconds / 60, 1) + " min" : Html.fixed(seconds / 3600, 2) + " h";
     }
 
     /**
@@ -438,6 +466,8 @@ public final class HtmlReportWriter {
             figure { margin: 0 0 16px; }
             figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line);
                          border-radius: 4px; }
+            .failed { color: #9a2a2a; background: #fff0f0; border: 1px solid #f0c8c8; border-radius: 6px;
+                      padding: 10px 14px; }
             figcaption, .caption { color: var(--muted); font-size: 13px; margin-top: 6px; }
             .file { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; margin-left: 6px; }
             pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px;

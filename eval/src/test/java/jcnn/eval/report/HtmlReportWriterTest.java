@@ -140,6 +140,21 @@ class HtmlReportWriterTest {
         assertBalanced(page);
     }
 
+    @Test
+    void aFigureThatCannotBeDrawnIsReportedInThePageInsteadOfLosingTheReport() {
+        HtmlReportWriter.Figure failed = HtmlReportWriter.draw("roc-curves.png", () -> {
+            throw new IllegalStateException("no fonts <here>");
+        }, "alt", "caption");
+        assertFalse(failed.drawn());
+        List<HtmlReportWriter.Figure> figures = new ArrayList<>(HtmlReportWriter.figures(report));
+        figures.replaceAll(f -> f.file().equals("roc-curves.png") ? failed : f);
+        String page = HtmlReportWriter.html(report, figures);
+        assertTrue(page.contains(
+                "This figure could not be drawn: java.lang.IllegalStateException: no fonts &lt;here&gt;"));
+        assertEquals(2, embeddedImages(page).size());
+        assertBalanced(page);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** The markup of one section of the page, from its opening tag to its closing tag. */

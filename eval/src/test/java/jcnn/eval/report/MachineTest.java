@@ -26,7 +26,8 @@ class MachineTest {
     @Test
     void noModelNameLineGivesEmpty() {
         // ARM kernels print no "model name"; "model" alone must not be mistaken for it.
-        assertEquals(Optional.empty(), Machine.parseCpuModel(List.of("processor\t: 0", "model\t\t: 1", "CPU part: 0xd0c")));
+        assertEquals(Optional.empty(),
+                Machine.parseCpuModel(List.of("processor\t: 0", "model\t\t: 1", "CPU part\t: 0xd0c")));
         assertEquals(Optional.empty(), Machine.parseCpuModel(List.of("model name\t:   ")));
     }
 

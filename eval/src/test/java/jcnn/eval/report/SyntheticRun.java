@@ -90,14 +90,15 @@ final class SyntheticRun {
     /** A complete report: every built-in section and one extra section of each kind. */
     static RunReport report(int n, int epochs) {
         SyntheticRun run = fashion(n);
-        return new RunReport("Fashion-MNIST CNN, vector-512, 15 epochs (synthetic)", Instant.parse("2026-11-26T10:15:30Z"),
-                recipe(), machine(), epochs(epochs), run.testResults(), List.of(
+        return new RunReport("Fashion-MNIST CNN, vector-512, 15 epochs (synthetic)",
+                Instant.parse("2026-11-26T10:15:30Z"), recipe(), machine(), epochs(epochs), run.testResults(), List.of(
                         new ExtraSection.Table("Scalar vs vector kernels",
                                 List.of("path", "seconds/epoch", "images/s", "speed-up"),
                                 List.of(List.of("scalar", "212.4", "226", "1.00x"),
                                         List.of("vector-512", "41.6", "1154", "5.11x")),
                                 "Same seed and recipe; the two paths' logits agree to 1e-5."),
-                        new ExtraSection.Text("Notes", "max |logit difference| = 3.8e-6 at [417, 6]\nall 10,000 predictions identical")));
+                        new ExtraSection.Text("Notes",
+                                "max |logit difference| = 3.8e-6 at [417, 6]\nall 10,000 predictions identical")));
     }
 
     private static boolean contains(int[] group, int v) {
