@@ -6,9 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -17,8 +20,13 @@ import jcnn.core.Engine;
 import jcnn.eval.io.Hdf5Weights;
 import jcnn.eval.io.NamedArray;
 import jcnn.eval.metrics.ClassNames;
+import jcnn.eval.report.HtmlReportWriter;
+import jcnn.eval.report.Machine;
+import jcnn.eval.report.RunReport;
+import jcnn.eval.report.TestResults;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
+import jcnn.training.EpochMetrics;
 import jcnn.training.GridSearch;
 import jcnn.training.History;
 import jcnn.training.JsonLinesWriter;
@@ -94,6 +102,7 @@ public final class Main {
 
         try (Engine.Scope scope = Engine.using(kernels)) {
             Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
+            List<EpochMetrics> history = new ArrayList<>();
             out.println("jcnn: kernels " + kernels.name() + ", " + kernels.threads() + " thread(s), JDK "
                     + Runtime.version());
             if (weights != null) {
@@ -106,24 +115,27 @@ public final class Main {
                     recipe = gridSearch(recipe, train, runDir);
                     model = SeedCnn.create(new SplittableRandom(recipe.seed()));
                 }
-                train(model, recipe, train, runDir);
+                history.addAll(train(model, recipe, train, runDir));
             }
 
-            TestResults results = TestResults.of(test.labels(),
+            TestResults results = TestResults.compute(test.labels(),
                     Trainer.evaluate(model, test, Trainer.EVALUATION_BATCH, true).logits(), ClassNames.fashionMnist());
-            String report = results.describe();
+            String text = describe(results);
             out.println();
-            out.print(report);
+            out.print(text);
             if (weights == null) {
-                Files.writeString(runDir.resolve("report.txt"), report + results.accuracyLine() + "\n",
+                Files.writeString(runDir.resolve("report.txt"), text + accuracyLine(results) + "\n",
                         StandardCharsets.UTF_8);
-                out.println("run folder: " + runDir);
+                RunReport report = new RunReport("Fashion-MNIST seed CNN, " + kernels.name() + " kernels",
+                        Instant.now(), recipe.asMap(), machine(kernels), history, results, List.of());
+                HtmlReportWriter.write(report, runDir);
+                out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors)");
             }
-            out.println(results.accuracyLine());
+            out.println(accuracyLine(results));
         }
     }
 
-    private void train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {
+    private List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {
         Dataset.Split split = Trainer.split(trainingSet, recipe);
         out.println("recipe: " + recipe.describe());
         out.println("training on " + split.train().size() + " images, validating on " + split.validation().size());
@@ -142,6 +154,39 @@ public final class Main {
         recipe.asMap().forEach((k, v) -> metadata.put(k, String.valueOf(v)));
         metadata.put("epoch", String.valueOf(trainer.bestEpoch()));
         Weights.save(model, runDir.resolve("weights.safetensors"), metadata);
+        return history.epochs();
+    }
+
+    /** The text the run prints and saves: the report, confusion matrix, IoU, AUCs and top-k accuracy. */
+    static String describe(TestResults t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(t.classificationReport()).append('\n');
+        sb.append("confusion matrix (rows: true class, columns: predicted)\n");
+        sb.append(t.confusion().render(t.classNames().toArray(new String[0]))).append('\n');
+        sb.append("per-class IoU:");
+        for (double v : t.iou()) {
+            sb.append(String.format(Locale.ROOT, " %.4f", v));
+        }
+        sb.append('\n');
+        sb.append(String.format(Locale.ROOT, "mean one-vs-rest ROC AUC (logits): %.5f%n", t.rocOneVsRest().macroAuc()));
+        sb.append(String.format(Locale.ROOT, "one-vs-one ROC AUC (Hand & Till, softmax): %.5f%n", t.ovoMacroAuc()));
+        t.topKAccuracy().forEach((k, v) -> {
+            if (k > 1) {
+                sb.append(String.format(Locale.ROOT, "top-%d accuracy: %.4f%n", k, v));
+            }
+        });
+        return sb.toString();
+    }
+
+    /** The closing line of every run. */
+    static String accuracyLine(TestResults t) {
+        return String.format(Locale.ROOT, "test accuracy: %.4f", t.accuracy());
+    }
+
+    private static Machine machine(Kernels kernels) {
+        String name = kernels.name();
+        int bits = name.startsWith("vector-") ? Integer.parseInt(name.substring("vector-".length())) : 0;
+        return Machine.detect(name, bits, kernels.threads());
     }
 
     private Recipe gridSearch(Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {

@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import jcnn.training.EpochMetrics;
 import java.awt.AWTError;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -183,8 +184,9 @@ public final class HtmlReportWriter {
         card(p, "Mean IoU", Html.fixed(t.meanIou(), 4), "over " + t.classNames().size() + " classes");
         if (!report.epochs().isEmpty()) {
             double seconds = report.trainingSeconds();
-            double images = report.epochs().stream().mapToDouble(e -> e.imagesPerSecond() * e.seconds()).sum();
-            String rate = seconds > 0 ? ", " + Html.grouped(Math.round(images / seconds)) + " images/s" : "";
+            double trainSeconds = report.epochs().stream().mapToDouble(e -> e.trainSeconds()).sum();
+            double images = report.epochs().stream().mapToDouble(e -> e.trainImages()).sum();
+            String rate = trainSeconds > 0 ? ", " + Html.grouped(Math.round(images / trainSeconds)) + " images/s" : "";
             card(p, "Training", report.epochs().size() + (report.epochs().size() == 1 ? " epoch" : " epochs"),
                     duration(seconds) + rate);
         }
@@ -238,8 +240,8 @@ public final class HtmlReportWriter {
             cell(p, Integer.toString(e.epoch()));
             cell(p, Html.fixed(e.trainLoss(), 4));
             cell(p, Html.percent(e.trainAccuracy(), 2));
-            cell(p, Html.fixed(e.valLoss(), 4));
-            cell(p, Html.percent(e.valAccuracy(), 2));
+            cell(p, Html.fixed(e.validationLoss(), 4));
+            cell(p, Html.percent(e.validationAccuracy(), 2));
             cell(p, Html.significant(e.learningRate(), 3));
             cell(p, Html.fixed(e.seconds(), 1));
             cell(p, Double.isNaN(e.imagesPerSecond()) ? Html.MISSING : Html.grouped(Math.round(e.imagesPerSecond())));

@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import jcnn.training.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -122,9 +123,9 @@ public final class Plots {
             EpochMetrics e = epochs.get(i);
             epoch[i] = e.epoch();
             trainLoss[i] = e.trainLoss();
-            valLoss[i] = e.valLoss();
+            valLoss[i] = e.validationLoss();
             trainAcc[i] = 100 * e.trainAccuracy();
-            valAcc[i] = 100 * e.valAccuracy();
+            valAcc[i] = 100 * e.validationAccuracy();
         }
         // Legends where the curves are not: loss falls towards the bottom right, accuracy rises to the top right.
         XYChart loss = epochChart("Loss (cross-entropy)", "loss", "0.000", Styler.LegendPosition.InsideNE);

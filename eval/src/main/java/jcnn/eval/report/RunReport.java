@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import jcnn.training.EpochMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -2,7 +2,7 @@
  * The run report: PNG plots and one self-contained {@code report.html} per run folder, from plain data.
  *
  * <p>For: turning what a run measured into something a person reads. {@link jcnn.eval.report.RunReport} and its
- * parts ({@link jcnn.eval.report.Machine}, {@link jcnn.eval.report.EpochMetrics},
+ * parts ({@link jcnn.eval.report.Machine}, {@link jcnn.training.EpochMetrics},
  * {@link jcnn.eval.report.TestResults}, {@link jcnn.eval.report.ExtraSection}) hold the numbers;
  * {@link jcnn.eval.report.Plots} draws the ROC curves, the confusion matrix and the training curves;
  * {@link jcnn.eval.report.HtmlReportWriter} writes the page and the PNGs, each file atomically

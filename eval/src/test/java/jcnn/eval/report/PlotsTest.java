@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import jcnn.training.EpochMetrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,8 +56,8 @@ class PlotsTest {
 
         List<EpochMetrics> noValidation = new ArrayList<>();
         for (EpochMetrics e : SyntheticRun.epochs(4)) {
-            noValidation.add(new EpochMetrics(e.epoch(), e.trainLoss(), e.trainAccuracy(), Double.NaN, Double.NaN,
-                    e.seconds(), e.imagesPerSecond(), e.learningRate()));
+            noValidation.add(new EpochMetrics(e.epoch(), e.epochs(), e.trainLoss(), e.trainAccuracy(), Double.NaN,
+                    Double.NaN, e.learningRate(), e.trainImages(), e.trainSeconds(), e.seconds(), false));
         }
         BufferedImage image = Plots.trainingCurves(noValidation);
         assertSensible(image, Plots.png(image), 1000, 1600, 300, 800);

@@ -1,5 +1,6 @@
 package jcnn.eval.report;
 
+import jcnn.training.EpochMetrics;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,8 +64,9 @@ final class SyntheticRun {
             double trainLoss = 0.25 + 0.55 * Math.exp(-0.35 * (e - 1));
             double valLoss = 0.29 + 0.45 * Math.exp(-0.4 * (e - 1)) + 0.004 * e;
             double lr = 0.05 * 0.5 * (1 + Math.cos(Math.PI * (e - 1) / count));
-            epochs.add(new EpochMetrics(e, trainLoss, 1 - trainLoss / 2.6, valLoss, 1 - valLoss / 2.9,
-                    41.5 + (e % 3) * 0.4, 48000 / (41.5 + (e % 3) * 0.4), lr));
+            double seconds = 41.5 + (e % 3) * 0.4;
+            epochs.add(new EpochMetrics(e, count, trainLoss, 1 - trainLoss / 2.6, valLoss, 1 - valLoss / 2.9,
+                    lr, 48000, seconds - 1.5, seconds, e == count));
         }
         return epochs;
     }
