@@ -87,7 +87,7 @@ public final class Main {
             return;
         }
         // Everything that can be wrong with the settings is found here, before any work or any file.
-        Kernels kernels = KernelProvider.fromSystemProperties();
+        Kernels kernels = KernelProvider.fromProperties(settings);
         Recipe recipe = Recipe.fromProperties(settings);
         Path weights = optionalPath("weights");
         boolean grid = parseFlag("grid");
@@ -96,7 +96,7 @@ public final class Main {
         }
         Path runDir = runFolder();
 
-        DataLocator data = DataLocator.fromSystemProperties();
+        DataLocator data = DataLocator.fromProperties(settings);
         Dataset test = data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = weights == null ? data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN) : null;
 
@@ -205,7 +205,7 @@ public final class Main {
         return result.best().recipe();
     }
 
-    private static void loadWeights(Sequential model, Path file) throws IOException {
+    static void loadWeights(Sequential model, Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
             Map<String, NamedArray> arrays = Hdf5Weights.read(file, Hdf5Weights.seedCnnShapes());

@@ -2,6 +2,7 @@ package jcnn.kernels;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.logging.Logger;
 
 /**
@@ -31,9 +32,17 @@ public final class KernelProvider {
 
     /** The kernels the system properties ask for; see the class comment. */
     public static Kernels fromSystemProperties() {
-        String kernel = System.getProperty("kernel", "").trim().toLowerCase(Locale.ROOT);
-        int bits = parseInt("vector.bits", System.getProperty("vector.bits", "-1"));
-        int threads = threadsFromSystemProperties();
+        return fromProperties(System.getProperties());
+    }
+
+    /** The kernels {@code p} asks for ({@code kernel}, {@code vector.bits}, {@code threads}). */
+    public static Kernels fromProperties(Properties p) {
+        String kernel = p.getProperty("kernel", "").trim().toLowerCase(Locale.ROOT);
+        int bits = parseInt("vector.bits", p.getProperty("vector.bits", "-1"));
+        if (bits != -1 && bits != 0 && bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("invalid vector.bits=" + bits + ": expected 0, 128, 256 or 512");
+        }
+        int threads = threads(p);
         switch (kernel) {
             case "scalar":
                 return scalar();
@@ -60,16 +69,20 @@ public final class KernelProvider {
                     return scalar();
                 }
             default:
-                throw new IllegalArgumentException("unknown kernel '" + kernel + "': expected scalar or vector");
+                throw new IllegalArgumentException("invalid kernel=" + kernel + ": expected scalar or vector");
         }
     }
 
     /** The thread count from {@code -Dthreads}, defaulting to the available processors. */
     public static int threadsFromSystemProperties() {
+        return threads(System.getProperties());
+    }
+
+    private static int threads(Properties p) {
         int threads = parseInt("threads",
-                System.getProperty("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
+                p.getProperty("threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            throw new IllegalArgumentException("invalid threads=" + threads + ": expected an integer >= 1");
         }
         return threads;
     }
@@ -107,7 +120,7 @@ public final class KernelProvider {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(property + " must be an integer, got '" + value + "'");
+            throw new IllegalArgumentException("invalid " + property + "=" + value + ": expected an integer");
         }
     }
 }

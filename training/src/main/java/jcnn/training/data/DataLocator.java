@@ -67,7 +67,8 @@ public final class DataLocator {
         return fromProperties(System.getProperties());
     }
 
-    static DataLocator fromProperties(Properties p) {
+    /** The locator configured by {@code p} ({@code data}, {@code jcnn.cache}, {@code jcnn.download}, user.*). */
+    public static DataLocator fromProperties(Properties p) {
         String data = p.getProperty(DATA_PROPERTY, "").trim();
         Path home = Path.of(p.getProperty("user.home", "."));
         String cache = p.getProperty(CACHE_PROPERTY, "").trim();

@@ -1,0 +1,109 @@
+package jcnn.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line: bad settings fail in one line before anything is written; a short run writes its folder. */
+class MainTest {
+
+    @TempDir
+    Path tmp;
+
+    private Properties settings(String... keyValues) {
+        Properties p = new Properties();
+        p.setProperty("user.dir", System.getProperty("user.dir"));
+        p.setProperty("user.home", tmp.toString());
+        p.setProperty("jcnn.download", "false");
+        p.setProperty("progress", "false");
+        p.setProperty("out", tmp.resolve("run").toString());
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
+    private String fails(Properties p) {
+        Exception e = assertThrows(Exception.class, () -> new Main(p, new PrintStream(new ByteArrayOutputStream()))
+                .run());
+        assertTrue(e instanceof IllegalArgumentException || e instanceof IOException, e.toString());
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing may be written after " + e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void badSettingsNameTheSettingAndWriteNothing() {
+        assertEquals("invalid kernel=gpu: expected scalar or vector", fails(settings("kernel", "gpu")));
+        assertEquals("invalid batch=-1: expected an integer >= 1", fails(settings("batch", "-1")));
+        assertEquals("invalid epochs=many: expected an integer", fails(settings("epochs", "many")));
+        assertEquals("invalid threads=0: expected an integer >= 1", fails(settings("threads", "0")));
+        assertEquals("invalid vector.bits=384: expected 0, 128, 256 or 512", fails(settings("vector.bits", "384")));
+        assertTrue(fails(settings("optimizer", "lbfgs")).startsWith("invalid optimizer=lbfgs"));
+        assertTrue(fails(settings("lr", "-0.1")).startsWith("invalid lr=-0.1"));
+        assertTrue(fails(settings("weights", tmp.resolve("none.h5").toString())).contains("no such file"));
+        assertTrue(fails(settings("grid", "yes")).startsWith("invalid grid=yes"));
+    }
+
+    @Test
+    void missingDataIsOneLineAndWritesNothing() throws IOException {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        String message = fails(settings("data", empty.toString()));
+        assertTrue(message.contains(empty.toString()), message);
+    }
+
+    @Test
+    void neverWritesIntoAFolderThatHoldsAnotherRun() throws IOException {
+        Path previous = Files.createDirectories(tmp.resolve("previous"));
+        Files.writeString(previous.resolve("weights.safetensors"), "earlier work");
+        Properties p = settings("out", previous.toString());
+        Exception e = assertThrows(IllegalArgumentException.class,
+                () -> new Main(p, new PrintStream(new ByteArrayOutputStream())).run());
+        assertTrue(e.getMessage().startsWith("invalid out="), e.getMessage());
+        assertEquals("earlier work", Files.readString(previous.resolve("weights.safetensors")));
+    }
+
+    @Test
+    void aShortRunWritesItsFolderAndEndsWithTheAccuracyLine() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new Main(settings("limit", "640", "epochs", "1", "batch", "64"), new PrintStream(bytes, true,
+                StandardCharsets.UTF_8)).run();
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertTrue(lines[lines.length - 1].matches("test accuracy: 0\\.\\d{4}"), lines[lines.length - 1]);
+        Path run = tmp.resolve("run");
+        for (String file : List.of("weights.safetensors", "metrics.jsonl", "report.txt", "report.html")) {
+            assertTrue(Files.size(run.resolve(file)) > 0, file);
+        }
+    }
+
+    @Test
+    void theProgramExitsWithStatusTwoAndNoStackTrace() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"),
+                "-Dbatch=-5", "-Dout=" + tmp.resolve("run"),
+                Main.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the program did not exit");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, process.exitValue(), output);
+        assertTrue(output.contains("error: invalid batch=-5: expected an integer >= 1"), output);
+        assertFalse(output.contains("Exception") || output.contains("\tat "), output);
+        assertFalse(Files.exists(tmp.resolve("run")));
+    }
+}
