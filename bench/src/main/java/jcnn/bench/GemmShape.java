@@ -15,9 +15,9 @@ import java.util.Random;
  * <p>Layout conventions are those of {@link jcnn.kernels.Kernels#sgemm}: row-major, C (m,n) = op(A) (m,k) op(B) (k,n).
  */
 public enum GemmShape {
-    SQ512("square 512", false, false, 512, 512, 512, 1, false, ""),
-    SQ1024("square 1024", false, false, 1024, 1024, 1024, 1, false, ""),
-    SQ2048("square 2048", false, false, 2048, 2048, 2048, 1, false, ""),
+    SQ512("square", false, false, 512, 512, 512, 1, false, ""),
+    SQ1024("square", false, false, 1024, 1024, 1024, 1, false, ""),
+    SQ2048("square", false, false, 2048, 2048, 2048, 1, false, ""),
 
     // The seed CNN at batch 64, as Ops.conv2d / Ops.linear execute it.
     CONV1_FWD("conv1 fwd", false, false, 16, 784, 9, 64, false, "C"),      // y_i (16,784) = W (16,9) . col_i (9,784)

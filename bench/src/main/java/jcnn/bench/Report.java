@@ -305,9 +305,13 @@ public final class Report {
         return out;
     }
 
+    /** Peer rows in table order: GEMM shapes in {@link GemmShape} order, else by batch; then by threads. */
     private static List<Result> sorted(List<Result> rows) {
         List<Result> out = new ArrayList<>(rows);
-        out.sort((x, y) -> x.params().toString().compareTo(y.params().toString()));
+        out.sort(java.util.Comparator.<Result>comparingInt(r -> r.param("shape").isEmpty() ? 0
+                        : GemmShape.valueOf(r.param("shape")).ordinal())
+                .thenComparingInt(r -> r.param("batch").isEmpty() ? 0 : Integer.parseInt(r.param("batch")))
+                .thenComparingInt(Result::threads));
         return out;
     }
 
@@ -349,7 +353,8 @@ public final class Report {
             return "n/a";
         }
         double a = Math.abs(v);
-        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3g";
+        // Thresholds just below the powers of ten, so that 99.99 prints as "100", not "100.0".
+        String pattern = a >= 99.95 ? "%.0f" : a >= 9.995 ? "%.1f" : a >= 0.9995 ? "%.2f" : "%.3g";
         return String.format(Locale.ROOT, pattern, v);
     }
 
