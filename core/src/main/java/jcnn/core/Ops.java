@@ -36,9 +36,9 @@ public final class Ops {
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int stride, int padding) {
         String op = "conv2d";
         requireNonNull(op, x, "input", weight, "weight");
-        String shapes = "input " + x.shapeString() + ", weight " + weight.shapeString();
         if (x.rank() != 4 || weight.rank() != 4) {
-            throw fail(op, "expected 4-D input (n,c,h,w) and weight (o,c,kh,kw) but got " + shapes);
+            throw fail(op, "expected 4-D input (n,c,h,w) and weight (o,c,kh,kw) but got input " + x.shapeString()
+                    + ", weight " + weight.shapeString());
         }
         if (x.dim(1) != weight.dim(1)) {
             throw fail(op, "input " + x.shapeString() + " has " + x.dim(1) + " channels but weight "
@@ -49,7 +49,8 @@ public final class Ops {
                     + ": expected (" + weight.dim(0) + ")");
         }
         if (stride < 1 || padding < 0) {
-            throw fail(op, "stride " + stride + " must be >= 1 and padding " + padding + " >= 0 (" + shapes + ")");
+            throw fail(op, "stride " + stride + " must be >= 1 and padding " + padding + " >= 0 (input "
+                    + x.shapeString() + ", weight " + weight.shapeString() + ")");
         }
         if (x.dim(2) + 2 * padding < weight.dim(2) || x.dim(3) + 2 * padding < weight.dim(3)) {
             throw fail(op, "weight " + weight.shapeString() + " has a kernel larger than input " + x.shapeString()
@@ -212,7 +213,9 @@ public final class Ops {
                     + target.length + ")");
         }
         int n = logits.dim(0), classes = logits.dim(1);
-        int[] t = target.clone();   // the closure needs the targets of this call, whatever the caller does later
+        // The closure needs the targets of this call, whatever the caller does with its array later.
+        int[] t = BufferPool.ints(n);
+        System.arraycopy(target, 0, t, 0, n);
         for (int i = 0; i < n; i++) {
             if (t[i] < 0 || t[i] >= classes) {
                 throw fail(op, "target[" + i + "] = " + t[i] + " is not a class of logits " + logits.shapeString()

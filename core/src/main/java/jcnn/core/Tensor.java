@@ -40,6 +40,7 @@ public final class Tensor {
     }
 
     private static final Tensor[] NO_PARENTS = new Tensor[0];
+    private static final float[] ONE = {1f};   // the seed of backward() from a scalar; only ever read
 
     private final int[] shape;
     private final float[] data;
@@ -227,7 +228,7 @@ public final class Tensor {
             throw new IllegalStateException("backward: " + this + " is not a scalar; pass the output gradient with"
                     + " backward(gradient)");
         }
-        runBackward(new float[] {1f});
+        runBackward(ONE);
     }
 
     /**
@@ -272,18 +273,37 @@ public final class Tensor {
                 }
             }
         }
+        order.clear();   // the list is the thread's reusable one: let the graph go
     }
+
+    /**
+     * The working sets of {@link #topologicalOrder}, kept per thread and cleared between passes: a training step
+     * runs one backward pass, and rebuilding these collections each time would be most of what it allocates.
+     */
+    private static final class Traversal {
+        final List<Tensor> order = new ArrayList<>();
+        final Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Deque<Tensor> stack = new ArrayDeque<>();
+        final Deque<Integer> nextParent = new ArrayDeque<>();   // small Integers are cached: no boxing garbage
+    }
+
+    private static final ThreadLocal<Traversal> TRAVERSAL = ThreadLocal.withInitial(Traversal::new);
 
     /**
      * Every tensor this one depends on that requires a gradient, each after all of its parents (depth-first
      * post-order). Iterative, with an explicit stack, so a graph thousands of ops deep cannot overflow the
-     * Java call stack.
+     * Java call stack. The returned list is the thread's reusable one: valid until the next backward pass.
      */
     private List<Tensor> topologicalOrder() {
-        List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Tensor> stack = new ArrayDeque<>();
-        Deque<Integer> nextParent = new ArrayDeque<>();
+        Traversal w = TRAVERSAL.get();
+        List<Tensor> order = w.order;
+        Set<Tensor> visited = w.visited;
+        Deque<Tensor> stack = w.stack;
+        Deque<Integer> nextParent = w.nextParent;
+        order.clear();
+        visited.clear();
+        stack.clear();
+        nextParent.clear();
         stack.push(this);
         nextParent.push(0);
         visited.add(this);
@@ -302,6 +322,7 @@ public final class Tensor {
                 order.add(t);
             }
         }
+        visited.clear();   // do not keep the graph reachable from the thread after the pass
         return order;
     }
 
