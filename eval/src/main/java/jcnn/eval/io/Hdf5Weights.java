@@ -155,13 +155,28 @@ public final class Hdf5Weights {
      */
     private static <T> T jhdf(Path file, String dataset, String field, Supplier<T> call)
             throws WeightFileException {
+        return jhdf(file, dataset, field, field, call);
+    }
+
+    /** {@code part}: what was being read, for the message, e.g. "group 'conv1'". */
+    private static <T> T jhdf(Path file, String dataset, String field, String part, Supplier<T> call)
+            throws WeightFileException {
         try {
             return call.get();
         } catch (RuntimeException | StackOverflowError e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new WeightFileException(file, dataset, field, "not a readable HDF5 file: " + field + ": " + why,
-                    e);
+            // jhdf's outer message says what it was doing ("Failed to load children for group"), the innermost
+            // cause what it found ("newLimit > capacity: (5300 > 5295)"): both help whoever reads this.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = describe(e) + (root == e ? "" : " (" + describe(root) + ")");
+            throw new WeightFileException(file, dataset, field, "not a readable HDF5 file: " + part + ": " + why, e);
         }
+    }
+
+    private static String describe(Throwable t) {
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** All datasets below the root, by dotted name, in the order jhdf lists them. */
@@ -177,10 +192,11 @@ public final class Hdf5Weights {
         if (!ancestors.add(group.getAddress())) {
             // A corrupt link can point at a group above: following it would recurse forever.
             throw new WeightFileException(file, null, "group", "not a readable HDF5 file: group '"
-                    + (prefix.isEmpty() ? "/" : prefix) + "' contains itself");
+                    + prefix.substring(0, prefix.length() - 1) + "' links back to a group that contains it");
         }
         // jhdf reads a group's links, and its children's object headers, on first use: here.
-        List<Node> children = jhdf(file, null, "group", () -> {
+        String part = prefix.isEmpty() ? "root group" : "group '" + prefix.substring(0, prefix.length() - 1) + "'";
+        List<Node> children = jhdf(file, null, "group", part, () -> {
             List<Node> list = new ArrayList<>();
             group.forEach(list::add);
             return list;
