@@ -165,6 +165,20 @@ class Hdf5WeightsTest {
     }
 
     @Test
+    void aHeapClaimingTwoGigabytesIsRefusedNotAllocated(@TempDir Path dir) throws IOException {
+        // Byte 688 of nested.h5 holds the size of the root group's local heap (88). jhdf reading from a file
+        // channel allocated a buffer of the claimed size before reading: OutOfMemoryError at any heap size.
+        byte[] bytes = Files.readAllBytes(resource("/io/nested.h5"));
+        ByteBuffer heapSize = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(88, heapSize.getLong(688));
+        heapSize.putLong(688, Integer.MAX_VALUE);
+        Path huge = Files.write(dir.resolve("huge-heap.h5"), bytes);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(huge));
+        assertTrue(e.getMessage().startsWith(huge + ": not a readable HDF5 file: root group: "), e.getMessage());
+        assertEquals("group", e.field());
+    }
+
+    @Test
     void truncatedFilesNameTheFieldBeingRead(@TempDir Path dir) throws IOException {
         byte[] bytes = Files.readAllBytes(resource("/io/nested.h5"));
         for (int length : new int[] {0, 7, 100, 1000, 3000, bytes.length - 1}) {
