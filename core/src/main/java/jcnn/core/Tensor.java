@@ -355,6 +355,12 @@ public final class Tensor {
 
     /** The number of elements of a shape; an IllegalArgumentException when it does not fit a Java array. */
     static int sizeOf(int[] shape) {
+        for (int d : shape) {
+            if (d == 0) {
+                // (70000, 70000, 0) is empty, not too large: PyTorch writes such shapes, so safetensors reads them
+                return 0;
+            }
+        }
         long size = 1;
         for (int d : shape) {
             size *= d;

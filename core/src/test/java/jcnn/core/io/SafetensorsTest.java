@@ -124,6 +124,17 @@ class SafetensorsTest {
     }
 
     @Test
+    void emptyTensorsWithLargeDimensionsRoundTrip() throws IOException {
+        // Found by SafetensorsFuzzProperties: 70000*70000 overflows an array, but times 0 it is empty, and
+        // PyTorch writes such shapes. The file was read; building its Tensor threw.
+        Path file = dir.resolve("empty.safetensors");
+        new Safetensors().put("e", Tensor.zeros(70000, 70000, 0)).write(file);
+        Tensor e = Safetensors.read(file).tensor("e");
+        assertArrayEquals(new int[] {70000, 70000, 0}, e.shape());
+        assertEquals(0, e.size());
+    }
+
+    @Test
     void overwritesAnExistingFile() throws IOException {
         Path file = dir.resolve("over.safetensors");
         sample().write(file);

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * A weight file that cannot be used as asked: unreadable, or a dataset missing, unexpected, of the wrong dtype or
- * of the wrong shape. The message names the file, the dataset and what was expected, because the usual cause is
- * the wrong file or the wrong model, and the fix starts with knowing which.
+ * A weight file that cannot be used as asked: unreadable or corrupt, or a dataset missing, unexpected, of the wrong
+ * dtype or of the wrong shape. The message names the file, the dataset and what was expected, because the usual
+ * cause is the wrong file or the wrong model, and the fix starts with knowing which.
  */
 public final class WeightFileException extends IOException {
 
@@ -14,15 +14,17 @@ public final class WeightFileException extends IOException {
 
     private final transient Path file;
     private final String dataset;
+    private final String field;
 
-    WeightFileException(Path file, String dataset, String problem, Throwable cause) {
+    WeightFileException(Path file, String dataset, String field, String problem, Throwable cause) {
         super(file + (dataset == null ? "" : ": dataset '" + dataset + "'") + ": " + problem, cause);
         this.file = file;
         this.dataset = dataset;
+        this.field = field;
     }
 
-    WeightFileException(Path file, String dataset, String problem) {
-        this(file, dataset, problem, null);
+    WeightFileException(Path file, String dataset, String field, String problem) {
+        this(file, dataset, field, problem, null);
     }
 
     public Path file() {
@@ -32,5 +34,14 @@ public final class WeightFileException extends IOException {
     /** The dataset at fault, or null when the file as a whole is. */
     public String dataset() {
         return dataset;
+    }
+
+    /**
+     * The part of the file at fault: {@code file}, {@code superblock} or {@code group} for the file's structure;
+     * for a dataset, its {@code name}, {@code dtype}, {@code shape}, {@code chunk shape}, {@code filters} or
+     * {@code data}.
+     */
+    public String field() {
+        return field;
     }
 }

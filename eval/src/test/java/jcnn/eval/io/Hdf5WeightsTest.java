@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -145,6 +147,45 @@ class Hdf5WeightsTest {
         Path absent = dir.resolve("absent.h5");
         e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(absent));
         assertEquals(absent + ": no such file", e.getMessage());
+    }
+
+    @Test
+    void aGroupLinkingBackToItselfIsAnErrorNotAnEndlessRecursion(@TempDir Path dir) throws IOException {
+        // In name-clash.h5 (make_fixtures.py) the symbol table of group "a" (object header at byte 1400) stores
+        // the address of dataset "a/b" (4216) at byte 4504; pointing it at 1400 makes "a/b" the group "a" itself.
+        byte[] bytes = Files.readAllBytes(resource("/io/name-clash.h5"));
+        ByteBuffer entry = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(4216, entry.getLong(4504));
+        entry.putLong(4504, 1400);
+        Path cyclic = Files.write(dir.resolve("cyclic.h5"), bytes);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(cyclic));
+        assertEquals(cyclic + ": not a readable HDF5 file: group 'a.b' links back to a group that contains it",
+                e.getMessage());
+        assertEquals("group", e.field());
+    }
+
+    @Test
+    void aHeapClaimingTwoGigabytesIsRefusedNotAllocated(@TempDir Path dir) throws IOException {
+        // Byte 688 of nested.h5 holds the size of the root group's local heap (88). jhdf reading from a file
+        // channel allocated a buffer of the claimed size before reading: OutOfMemoryError at any heap size.
+        byte[] bytes = Files.readAllBytes(resource("/io/nested.h5"));
+        ByteBuffer heapSize = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(88, heapSize.getLong(688));
+        heapSize.putLong(688, Integer.MAX_VALUE);
+        Path huge = Files.write(dir.resolve("huge-heap.h5"), bytes);
+        WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(huge));
+        assertTrue(e.getMessage().startsWith(huge + ": not a readable HDF5 file: root group: "), e.getMessage());
+        assertEquals("group", e.field());
+    }
+
+    @Test
+    void truncatedFilesNameTheFieldBeingRead(@TempDir Path dir) throws IOException {
+        byte[] bytes = Files.readAllBytes(resource("/io/nested.h5"));
+        for (int length : new int[] {0, 7, 100, 1000, 3000, bytes.length - 1}) {
+            Path cut = Files.write(dir.resolve("cut-" + length + ".h5"), Arrays.copyOf(bytes, length));
+            WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(cut));
+            assertTrue(e.getMessage().startsWith(cut + ": ") && e.getMessage().contains(e.field()), e.getMessage());
+        }
     }
 
     @Test

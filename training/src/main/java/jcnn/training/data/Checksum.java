@@ -59,7 +59,7 @@ public record Checksum(String algorithm, Covers covers, String hex) {
         String actual = HexFormat.of().formatHex(digest);
         if (!actual.equals(hex)) {
             throw new DataFileException(file + ": " + describe() + " " + actual + ", expected " + hex
-                    + " (corrupt, truncated or not the official file)");
+                    + " (corrupt, truncated or not the official file)", describe(), null);
         }
     }
 

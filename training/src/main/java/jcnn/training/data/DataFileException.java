@@ -15,16 +15,32 @@ public class DataFileException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String field;
+
     public DataFileException(String message) {
-        super(message);
+        this(message, null, null);
     }
 
     public DataFileException(String message, Throwable cause) {
+        this(message, null, cause);
+    }
+
+    DataFileException(String message, String field, Throwable cause) {
         super(message, cause);
+        this.field = field;
+    }
+
+    /**
+     * The field at fault as the message names it ({@code magic}, {@code count}, {@code data size},
+     * {@code label[3]}, {@code gzip data}...), or null when the problem is not one field's (a missing folder, a
+     * failed download).
+     */
+    public String field() {
+        return field;
     }
 
     /** {@code file: field actual, expected expected}: the one message shape every format check uses. */
     static DataFileException field(String file, String field, Object actual, Object expected) {
-        return new DataFileException(file + ": " + field + " " + actual + ", expected " + expected);
+        return new DataFileException(file + ": " + field + " " + actual + ", expected " + expected, field, null);
     }
 }

@@ -130,7 +130,7 @@ public final class IdxReader {
                 // The decompressor's own messages ("Input is not in the .gz format", CRC or size mismatch, EOF)
                 // do not say which file; add it.
                 throw new DataFileException(name + ": " + (gzip ? "corrupt gzip data: " : "read failed: ")
-                        + e.getMessage(), e);
+                        + e.getMessage(), gzip ? "gzip data" : "read", e);
             }
         }
     }
