@@ -24,10 +24,14 @@ public final class VectorKernels implements Kernels {
     static final int KC = 256;
     /** Rows of op(A) packed at once per thread: an mc x kc block of A (128 KiB) stays in L2. */
     static final int MC = 128;
-    /** Panels of op(B) packed at once: a kc x (64 nr) block, 3 MiB at 512 bits. */
+    /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
+    /** ...and at most this many floats (16 MiB) of packed B for all of k. */
+    static final long B_PACK_FLOATS = 1L << 22;
     /** Below this many multiply-adds a GEMM is done unpacked: packing would cost more than it saves. */
     static final long SMALL_GEMM = 64L * 64 * 64;
+    /** The least work (multiply-adds) worth giving one more thread in a GEMM. */
+    static final long PER_THREAD_GEMM = 1L << 20;
 
     // Scratch slots; slot 0 is the convolution's column buffer, as in the Kernels defaults.
     private static final int SLOT_COL = 0, SLOT_BPACK = 1, SLOT_APACK = 2, SLOT_TILE = 3, SLOT_DW = 4, SLOT_T = 5;
@@ -138,65 +142,79 @@ public final class VectorKernels implements Kernels {
             }
             v.gemmRows(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
         } else {
-            packedGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, threads);
+            // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
+            int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
+            packedGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, useful);
         }
     }
 
     /**
-     * The blocked GEMM (Goto / BLIS): for each block of nc columns and kc depth, B is packed once by the calling
-     * thread into nr-wide panels, then the rows of C are cut into items; each item packs its rows of A and runs the
-     * micro-kernel over its tiles. Items never share an output element and the kc blocking depends only on k, so
-     * every element of C sees the same additions in the same order for any thread count.
+     * The blocked GEMM (Goto / BLIS). For each block of columns, all of op(B) (every kc-deep slab) is packed into
+     * nr-wide panels, shared by the threads; then the rows of C (or, when there are too few rows for the threads,
+     * the panels) are cut into items, and each item walks the kc slabs in order, packing its rows of A for each and
+     * running the micro-kernel over its tiles. Items never share an output element and the kc blocking depends
+     * only on k, so every element of C sees the same additions in the same order for any thread count. Two
+     * hand-offs per column block, whatever k is.
      */
     private void packedGemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate, int threads) {
-        int ncMax = NC_PANELS * nr;
         int mr = VectorLoops.MR;
+        int ncMax = (int) Math.max(1, Math.min(NC_PANELS, B_PACK_FLOATS / ((long) k * nr))) * nr;
         for (int jc = 0; jc < n; jc += ncMax) {
-            int nb = Math.min(ncMax, n - jc);
+            int nb = Math.min(ncMax, n - jc), j0 = jc;
             int panels = (nb + nr - 1) / nr;
-            for (int pc = 0; pc < k; pc += KC) {
-                int kb = Math.min(KC, k - pc);
-                boolean overwrite = !accumulate && pc == 0;
-                float[] bPack = Scratch.get(SLOT_BPACK, panels * nr * kb);
-                v.packB(transB, b, bOff, ldb, pc, jc, kb, nb, bPack);
-
-                int rowsPerItem = Math.min(MC, roundUp((m + threads - 1) / threads, mr));
-                int rowItems = (m + rowsPerItem - 1) / rowsPerItem;
-                int colItems = rowItems >= threads ? 1 : Math.min(panels, (threads + rowItems - 1) / rowItems);
-                int panelsPerItem = (panels + colItems - 1) / colItems;
-                int items = rowItems * colItems;
-                int cBlock = cOff + jc, p0 = pc;
-                if (threads == 1 || items == 1) {
-                    gemmItems(0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, kb, pc,
-                            a, aOff, lda, bPack, c, cBlock, ldc, overwrite);
-                } else {
-                    Parallel.forRange(threads, items, (from, to) -> gemmItems(from, to, colItems, rowsPerItem,
-                            panelsPerItem, panels, transA, m, nb, kb, p0, a, aOff, lda, bPack, c, cBlock, ldc,
-                            overwrite));
-                }
+            // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
+            float[] bPack = Scratch.get(SLOT_BPACK, panels * nr * k);
+            if (threads == 1 || panels == 1) {
+                packBPanels(transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+            } else {
+                Parallel.forRange(threads, panels,
+                        (from, to) -> packBPanels(transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+            }
+            int rowsPerItem = Math.min(MC, roundUp((m + threads - 1) / threads, mr));
+            int rowItems = (m + rowsPerItem - 1) / rowsPerItem;
+            int colItems = rowItems >= threads ? 1 : Math.min(panels, (threads + rowItems - 1) / rowItems);
+            int panelsPerItem = (panels + colItems - 1) / colItems;
+            int items = rowItems * colItems;
+            int cBlock = cOff + jc;
+            if (threads == 1 || items == 1) {
+                gemmItems(0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, k,
+                        a, aOff, lda, bPack, c, cBlock, ldc, accumulate);
+            } else {
+                Parallel.forRange(threads, items, (from, to) -> gemmItems(from, to, colItems, rowsPerItem,
+                        panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, c, cBlock, ldc, accumulate));
             }
         }
     }
 
+    private void packBPanels(boolean transB, float[] b, int bOff, int ldb, int k, int j0, int nb, int panels,
+                             int from, int to, float[] bPack) {
+        int cols = Math.min(nb - from * nr, (to - from) * nr);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kb = Math.min(KC, k - pc);
+            v.packB(transB, b, bOff, ldb, pc, j0 + from * nr, kb, cols, bPack, pc * panels * nr + from * nr * kb);
+        }
+    }
+
     private void gemmItems(int from, int to, int colItems, int rowsPerItem, int panelsPerItem, int panels,
-                           boolean transA, int m, int nb, int kb, int pc, float[] a, int aOff, int lda,
-                           float[] bPack, float[] c, int cBlock, int ldc, boolean overwrite) {
-        float[] aPack = Scratch.get(SLOT_APACK, roundUp(rowsPerItem, VectorLoops.MR) * kb);
+                           boolean transA, int m, int nb, int k, float[] a, int aOff, int lda,
+                           float[] bPack, float[] c, int cBlock, int ldc, boolean accumulate) {
+        float[] aPack = Scratch.get(SLOT_APACK, roundUp(rowsPerItem, VectorLoops.MR) * Math.min(KC, k));
         float[] tile = Scratch.get(SLOT_TILE, VectorLoops.MR * nr);
-        int packedRows = -1;
         for (int item = from; item < to; item++) {
             int i0 = (item / colItems) * rowsPerItem;
             int mb = Math.min(rowsPerItem, m - i0);
             int q0 = (item % colItems) * panelsPerItem;
             int q1 = Math.min(panels, q0 + panelsPerItem);
-            if (i0 != packedRows) {
-                v.packA(transA, a, aOff, lda, i0, pc, mb, kb, aPack);
-                packedRows = i0;
+            if (q0 >= q1) {
+                continue;
             }
-            if (q0 < q1) {
-                v.macroKernel(aPack, bPack, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc, overwrite, tile);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kb = Math.min(KC, k - pc);
+                v.packA(transA, a, aOff, lda, i0, pc, mb, kb, aPack);
+                v.macroKernel(aPack, bPack, pc * panels * nr, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc,
+                        !accumulate && pc == 0, tile);
             }
         }
     }

@@ -26,14 +26,18 @@ interface VectorLoops {
     /** op(A) rows [i0, i0+mb) x cols [p0, p0+kb) -> MR-row panels, p-major inside a panel, zero-padded rows. */
     void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mb, int kb, float[] dst);
 
-    /** op(B) rows [p0, p0+kb) x cols [j0, j0+nb) -> nr()-column panels, p-major inside a panel, zero-padded. */
-    void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, float[] dst);
+    /**
+     * op(B) rows [p0, p0+kb) x cols [j0, j0+nb) -> nr()-column panels at dst[dOff..], p-major inside a panel,
+     * zero-padded.
+     */
+    void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, float[] dst, int dOff);
 
     /**
-     * C (mb, panels [panelFrom, panelTo) of nb columns) at cOff (+)= packed A (mb, kb) . packed B (kb, nb).
+     * C (mb, panels [panelFrom, panelTo) of nb columns) at cOff (+)= packed A (mb, kb) . packed B (kb, nb) whose
+     * panels start at bBase.
      * {@code tile} is a scratch of at least MR * nr() floats for the edge tiles.
      */
-    void macroKernel(float[] aPack, float[] bPack, int mb, int nb, int kb, int panelFrom, int panelTo,
+    void macroKernel(float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom, int panelTo,
                      float[] c, int cOff, int ldc, boolean overwrite, float[] tile);
 
     /** The unpacked GEMM for B not transposed: C rows (+)= sum_p op(A)(i,p) B(p,:), vectorised along a C row. */

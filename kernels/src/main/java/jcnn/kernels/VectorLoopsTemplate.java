@@ -110,8 +110,9 @@ final class VectorLoopsTemplate implements VectorLoops {
     // op(B) (kb, nb) block -> NR-column panels, p-major inside a panel (NR floats per p): the micro-kernel loads
     // three whole vectors per step from one cache-resident stream. Columns past nb are zero.
     @Override
-    public void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, float[] dst) {
-        int d = 0;
+    public void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, float[] dst,
+                      int dOff) {
+        int d = dOff;
         for (int j = 0; j < nb; j += NR) {
             int cols = Math.min(NR, nb - j);
             if (!transB) {
@@ -127,6 +128,19 @@ final class VectorLoopsTemplate implements VectorLoops {
                         System.arraycopy(b, src, dst, d, cols);
                         java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
                     }
+                }
+            } else if (cols == NR) {
+                // B is (n, k): a row of packed panel is a column of B. A gather reads one vector of it at a time
+                // (NR rows of B at the same p), instead of NR scalar loads and stores.
+                int[] rowsOfB = new int[NR];
+                for (int c = 0; c < NR; c++) {
+                    rowsOfB[c] = c * ldb;
+                }
+                int src = bOff + (j0 + j) * ldb + p0;
+                for (int p = 0; p < kb; p++, d += NR) {
+                    FloatVector.fromArray(S, b, src + p, rowsOfB, 0).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + p, rowsOfB, L).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, b, src + p, rowsOfB, 2 * L).intoArray(dst, d + 2 * L);
                 }
             } else {
                 // B is (n, k): each column of op(B) is a contiguous row of B; write it down the panel.
@@ -145,12 +159,12 @@ final class VectorLoopsTemplate implements VectorLoops {
     }
 
     @Override
-    public void macroKernel(float[] aPack, float[] bPack, int mb, int nb, int kb, int panelFrom, int panelTo,
+    public void macroKernel(float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom, int panelTo,
                             float[] c, int cOff, int ldc, boolean overwrite, float[] tile) {
         for (int q = panelFrom; q < panelTo; q++) {
             int j = q * NR;
             int cols = Math.min(NR, nb - j);
-            int bIdx = q * NR * kb;
+            int bIdx = bBase + q * NR * kb;
             for (int i = 0; i < mb; i += MR) {
                 int rows = Math.min(MR, mb - i);
                 int aIdx = i * kb;
@@ -312,6 +326,10 @@ final class VectorLoopsTemplate implements VectorLoops {
     @Override
     public void im2col(float[] x, int xOff, ConvShape s, float[] col, int colOff) {
         int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
+        if (st == 1 && ow == w) {
+            im2colSame(x, xOff, s, col, colOff);
+            return;
+        }
         int out = colOff;
         for (int ci = 0; ci < s.c(); ci++) {
             for (int i = 0; i < s.kh(); i++) {
@@ -333,6 +351,42 @@ final class VectorLoopsTemplate implements VectorLoops {
                             }
                         }
                         java.util.Arrays.fill(col, out + hi, out + ow, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    // Stride 1 with "same" width (ow == w, e.g. 3x3 with padding 1): a row of col is the image plane shifted by one
+    // offset, so it is one bulk copy; only the columns that wrapped around from the neighbouring image row and the
+    // rows above and below the image are then zeroed. Far fewer, longer copies than one per output row.
+    private static void im2colSame(float[] x, int xOff, ConvShape s, float[] col, int colOff) {
+        int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w(), pad = s.pad(), size = oh * ow;
+        int out = colOff;
+        for (int ci = 0; ci < s.c(); ci++) {
+            int plane = xOff + ci * h * w;
+            for (int i = 0; i < s.kh(); i++) {
+                int yLo = Math.max(0, pad - i), yHi = Math.min(oh, h + pad - i);
+                for (int j = 0; j < s.kw(); j++, out += size) {
+                    int lo = firstInside(j, pad, 1), hi = endInside(j, pad, 1, w, ow);
+                    if (yLo >= yHi || lo >= hi) {
+                        java.util.Arrays.fill(col, out, out + size, 0f);
+                        continue;
+                    }
+                    // From the first element inside the image to the last one, col and x advance together.
+                    int first = yLo * ow + lo, end = (yHi - 1) * ow + hi;
+                    int shift = (i - pad) * w + (j - pad);
+                    java.util.Arrays.fill(col, out, out + first, 0f);
+                    System.arraycopy(x, plane + first + shift, col, out + first, end - first);
+                    java.util.Arrays.fill(col, out + end, out + size, 0f);
+                    for (int y = yLo; y < yHi; y++) {
+                        int row = out + y * ow;
+                        for (int xo = 0; xo < lo; xo++) {
+                            col[row + xo] = 0f;
+                        }
+                        for (int xo = hi; xo < ow; xo++) {
+                            col[row + xo] = 0f;
+                        }
                     }
                 }
             }
