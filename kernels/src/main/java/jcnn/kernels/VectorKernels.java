@@ -17,6 +17,11 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The vector loops themselves live in {@link VectorLoopsTemplate}, one hidden-class copy per width, so that every
  * hot loop sees a constant species; this class does the blocking, the threading and the scalar-only parts.
+ *
+ * <p>Use one width per JVM for speed (as {@link KernelProvider} does). Every width is correct in any order, but the
+ * JDK's own Vector API classes are shared by all widths, and their receiver-type profiles are filled by the first
+ * width that runs: a second width in the same JVM measured 5-11 GFLOP/s instead of ~100 in sgemm (JDK 17 and 25;
+ * {@code -XX:-UseTypeProfile} brings it back, which confirms the cause). Benchmarks comparing widths must fork.
  */
 public final class VectorKernels implements Kernels {
 

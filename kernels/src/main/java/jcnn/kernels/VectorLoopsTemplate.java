@@ -434,7 +434,9 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     // ---------------------------------------------------------------------------------------------------------
     // Elementwise: memory-bound, so the point is full-width loads and stores with the same arithmetic as the
-    // scalar reference (no FMA contraction), which makes most of them bit-identical to it.
+    // scalar reference (no FMA contraction), which makes most of them bit-identical to it. Scalars are broadcast
+    // once before the loop: the mul(float)-style overloads go through shared Vector API code whose type profile
+    // the first width used in the JVM pollutes, and the second width then ran 10x slower.
 
     @Override
     public void addScalar(float[] y, int from, int to, float b) {
@@ -488,7 +490,7 @@ final class VectorLoopsTemplate implements VectorLoops {
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+            zero.blend(v, v.compare(VectorOperators.GT, zero)).intoArray(y, i);
         }
         for (; i < len; i++) {
             y[i] = x[i] > 0f ? x[i] : 0f;
@@ -498,9 +500,10 @@ final class VectorLoopsTemplate implements VectorLoops {
     // A masked add leaves dx untouched where x <= 0 (adding 0 would turn -0 into +0).
     @Override
     public void reluBackward(float[] x, float[] dy, float[] dx, int len) {
+        FloatVector zero = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
-            VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+            VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, zero);
             FloatVector.fromArray(S, dx, i).add(FloatVector.fromArray(S, dy, i), pos).intoArray(dx, i);
         }
         for (; i < len; i++) {
@@ -526,9 +529,10 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     @Override
     public void subtract(float[] x, float[] y, int off, int len, float s) {
+        FloatVector sv = FloatVector.broadcast(S, s);
         int i = off, end = off + len;
         for (int bound = off + S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, x, i).sub(s).intoArray(y, i);
+            FloatVector.fromArray(S, x, i).sub(sv).intoArray(y, i);
         }
         for (; i < end; i++) {
             y[i] = x[i] - s;
@@ -537,9 +541,10 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     @Override
     public void axpy(int len, float alpha, float[] x, float[] y) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, x, i).mul(alpha).add(FloatVector.fromArray(S, y, i)).intoArray(y, i);
+            FloatVector.fromArray(S, x, i).mul(av).add(FloatVector.fromArray(S, y, i)).intoArray(y, i);
         }
         for (; i < len; i++) {
             y[i] += alpha * x[i];
@@ -548,9 +553,10 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     @Override
     public void scale(int len, float alpha, float[] x) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, x, i).mul(alpha).intoArray(x, i);
+            FloatVector.fromArray(S, x, i).mul(av).intoArray(x, i);
         }
         for (; i < len; i++) {
             x[i] *= alpha;
@@ -559,9 +565,10 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     @Override
     public void scaleAdd(int len, float alpha, float[] y, float[] x) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
-            FloatVector.fromArray(S, y, i).mul(alpha).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+            FloatVector.fromArray(S, y, i).mul(av).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
         for (; i < len; i++) {
             y[i] = alpha * y[i] + x[i];
@@ -596,15 +603,19 @@ final class VectorLoopsTemplate implements VectorLoops {
         float stepSize = lr / bc1;
         float sqrtBc2 = (float) Math.sqrt(bc2);
         float oneMinusBeta1 = 1 - beta1, oneMinusBeta2 = 1 - beta2;
+        FloatVector b1 = FloatVector.broadcast(S, beta1), b2 = FloatVector.broadcast(S, beta2);
+        FloatVector omb1 = FloatVector.broadcast(S, oneMinusBeta1), omb2 = FloatVector.broadcast(S, oneMinusBeta2);
+        FloatVector step = FloatVector.broadcast(S, stepSize), sqrtBc2v = FloatVector.broadcast(S, sqrtBc2);
+        FloatVector epsv = FloatVector.broadcast(S, eps);
         int i = 0;
         for (int bound = S.loopBound(len); i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
-            FloatVector mv = FloatVector.fromArray(S, m, i).mul(beta1).add(gv.mul(oneMinusBeta1));
-            FloatVector vv = FloatVector.fromArray(S, v, i).mul(beta2).add(gv.mul(oneMinusBeta2).mul(gv));
-            FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(sqrtBc2).add(eps);
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(omb1));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(omb2).mul(gv));
+            FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(sqrtBc2v).add(epsv);
             mv.intoArray(m, i);
             vv.intoArray(v, i);
-            FloatVector.fromArray(S, p, i).sub(mv.mul(stepSize).div(denom)).intoArray(p, i);
+            FloatVector.fromArray(S, p, i).sub(mv.mul(step).div(denom)).intoArray(p, i);
         }
         for (; i < len; i++) {
             m[i] = beta1 * m[i] + oneMinusBeta1 * g[i];
