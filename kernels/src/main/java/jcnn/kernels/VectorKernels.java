@@ -132,13 +132,16 @@ public final class VectorKernels implements Kernels {
             return;
         }
         long work = (long) m * n * k;
-        if (transB && !transA && 2 * n < nr) {
-            // A packed B panel would be mostly zero padding; dot products along k waste nothing.
+        boolean small = work <= SMALL_GEMM || m < VectorLoops.MR;
+        if (transB && !transA && (small || 2 * n < nr)) {
+            // Both operands contiguous along k, and packing would not pay (or op(B) is so thin that a packed panel
+            // would be mostly zero padding): dot products waste nothing. Also the matrix-vector case.
             v.gemmDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (!transB && (work <= SMALL_GEMM || m < VectorLoops.MR || k <= 16)) {
+        } else if (!transB && (small || k <= 16)) {
+            // Few terms per element (conv1's k = 9) or a small product: stream rows of B, no packing.
             v.gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (transB && (work <= SMALL_GEMM || m < VectorLoops.MR)) {
-            // Small, B transposed: transposing B once is cheap at this size and leaves the unpacked row path.
+        } else if (transB && small && (long) k * n <= 1 << 20) {
+            // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
             float[] t = Scratch.get(SLOT_T, k * n);
             for (int j = 0; j < n; j++) {
                 for (int p = 0; p < k; p++) {
