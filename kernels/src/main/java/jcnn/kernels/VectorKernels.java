@@ -25,9 +25,12 @@ import jdk.incubator.vector.FloatVector;
  */
 public final class VectorKernels implements Kernels {
 
-    /** Depth of a packed block: a 4 x kc A panel (4 KiB) stays in L1 and the kc x nc B block in L2. */
+    /**
+     * Depth of a packed slab. A kc x nr panel of B (48 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
+     * panels of A that the micro-kernel sweeps past it; 128..384 measured within noise of each other on squares.
+     */
     static final int KC = 256;
-    /** Rows of op(A) packed at once per thread: an mc x kc block of A (128 KiB) stays in L2. */
+    /** Rows of op(A) packed at once per thread: the mc x kc block of A (128 KiB) stays in L2 for all of B's panels. */
     static final int MC = 128;
     /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
