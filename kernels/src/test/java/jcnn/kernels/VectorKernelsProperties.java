@@ -399,4 +399,19 @@ class VectorKernelsProperties {
         }
         assertEquals(KernelProvider.vector(-1, 1).name().startsWith("vector-"), true);
     }
+
+    @Test
+    void eachWidthHasItsOwnCopyOfTheLoops() {
+        // The hidden-class copies must each see their own width as a constant, and be cached (one copy per width).
+        for (int bits : WIDTHS) {
+            VectorLoops loops = VectorKernels.loops(bits);
+            assertEquals(bits, loops.bits());
+            assertEquals(bits / 32, loops.lanes());
+            assertEquals(3 * bits / 32, loops.nr());
+            assertEquals(true, loops == VectorKernels.loops(bits), "cached");
+            assertEquals(true, loops.getClass().isHidden(), loops.getClass().getName());
+        }
+        assertEquals(3, java.util.Arrays.stream(WIDTHS).mapToObj(b -> VectorKernels.loops(b).getClass())
+                .distinct().count());
+    }
 }
