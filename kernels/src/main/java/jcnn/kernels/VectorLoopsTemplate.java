@@ -29,6 +29,8 @@ final class VectorLoopsTemplate implements VectorLoops {
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final int L = S.length();
     private static final int NR = 3 * L;
+    /** The Scratch slot of col2im's saved elements; VectorKernels uses slots 0 to 5. */
+    private static final int SLOT_SAVED = 6;
 
     private static VectorSpecies<Float> speciesFromClassData() {
         Integer bits;
@@ -396,6 +398,10 @@ final class VectorLoopsTemplate implements VectorLoops {
     @Override
     public void col2im(float[] col, int colOff, ConvShape s, float[] dx, int dxOff) {
         int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w(), st = s.stride(), pad = s.pad();
+        if (st == 1 && ow == w) {
+            col2imSame(col, colOff, s, dx, dxOff);
+            return;
+        }
         int in = colOff;
         for (int ci = 0; ci < s.c(); ci++) {
             for (int i = 0; i < s.kh(); i++) {
@@ -412,6 +418,60 @@ final class VectorLoopsTemplate implements VectorLoops {
                         } else {
                             for (int xo = lo; xo < hi; xo++) {
                                 dx[dst + xo * st] += col[in + xo];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The adjoint of im2colSame: one bulk vector add per tap. The bulk add also hits the few elements of dx where
+    // the window wrapped into the neighbouring image row, so those are saved before and written back after: the
+    // result is bit-identical to the segment-by-segment reference, with 14x fewer loop set-ups at 14x14.
+    private void col2imSame(float[] col, int colOff, ConvShape s, float[] dx, int dxOff) {
+        int oh = s.oh(), ow = s.ow(), h = s.h(), w = s.w(), pad = s.pad(), size = oh * ow;
+        float[] saved = Scratch.get(SLOT_SAVED, size);
+        int in = colOff;
+        for (int ci = 0; ci < s.c(); ci++) {
+            int plane = dxOff + ci * h * w;
+            for (int i = 0; i < s.kh(); i++) {
+                int yLo = Math.max(0, pad - i), yHi = Math.min(oh, h + pad - i);
+                for (int j = 0; j < s.kw(); j++, in += size) {
+                    int lo = firstInside(j, pad, 1), hi = endInside(j, pad, 1, w, ow);
+                    if (yLo >= yHi || lo >= hi) {
+                        continue;
+                    }
+                    int first = yLo * ow + lo, end = (yHi - 1) * ow + hi;
+                    int at = plane + (i - pad) * w + (j - pad);
+                    // Wrapped positions inside [first, end): columns [hi, ow) of each valid row but the last, and
+                    // columns [0, lo) of each valid row but the first.
+                    int n = 0;
+                    for (int y = yLo; y < yHi; y++) {
+                        int row = at + y * ow;
+                        if (y > yLo) {
+                            for (int xo = 0; xo < lo; xo++) {
+                                saved[n++] = dx[row + xo];
+                            }
+                        }
+                        if (y < yHi - 1) {
+                            for (int xo = hi; xo < ow; xo++) {
+                                saved[n++] = dx[row + xo];
+                            }
+                        }
+                    }
+                    addTo(end - first, col, in + first, dx, at + first);
+                    n = 0;
+                    for (int y = yLo; y < yHi; y++) {
+                        int row = at + y * ow;
+                        if (y > yLo) {
+                            for (int xo = 0; xo < lo; xo++) {
+                                dx[row + xo] = saved[n++];
+                            }
+                        }
+                        if (y < yHi - 1) {
+                            for (int xo = hi; xo < ow; xo++) {
+                                dx[row + xo] = saved[n++];
                             }
                         }
                     }

@@ -167,6 +167,33 @@ class VectorKernelsProperties {
         }
     }
 
+    /** The bulk copy / add path for stride 1 and ow == w (3x3 pad 1, 5x5 pad 2, 1x1), with -0 and NaN in dx. */
+    @Property(tries = 40)
+    void sameWidthIm2colAndCol2imAreExact(@ForAll @IntRange(min = 1, max = 3) int c,
+                                          @ForAll @IntRange(min = 1, max = 17) int h,
+                                          @ForAll @IntRange(min = 1, max = 33) int w,
+                                          @ForAll @IntRange(min = 0, max = 2) int pad,
+                                          @ForAll @IntRange(min = 1, max = 5) int kh, @ForAll long seed) {
+        ConvShape s = conv(1, c, h, w, 1, kh, 2 * pad + 1, 1, pad);
+        Random r = new Random(seed);
+        float[] x = tiesAndNaNs(r, c * h * w);
+        float[] col = tiesAndNaNs(r, s.colRows() * s.colCols());
+        float[] dx0 = tiesAndNaNs(r, x.length);
+        float[] expectedCol = new float[col.length], expectedDx = dx0.clone();
+        scalar.im2col(x, 0, s, expectedCol, 0);
+        scalar.col2im(col, 0, s, expectedDx, 0);
+        for (int bits : WIDTHS) {
+            Kernels v = vector(bits);
+            float[] actualCol = new float[col.length];
+            java.util.Arrays.fill(actualCol, Float.NaN);
+            v.im2col(x, 0, s, actualCol, 0);
+            Compare.assertSame(v.name() + " im2col " + s, expectedCol, actualCol, col.length);
+            float[] dx = dx0.clone();
+            v.col2im(col, 0, s, dx, 0);
+            Compare.assertSame(v.name() + " col2im " + s, expectedDx, dx, dx.length);
+        }
+    }
+
     @Property(tries = 40)
     void convolutionMatchesScalar(@ForAll @IntRange(min = 1, max = 5) int n, @ForAll @IntRange(min = 1, max = 4) int c,
                                   @ForAll @IntRange(min = 1, max = 15) int h, @ForAll @IntRange(min = 1, max = 15) int w,
