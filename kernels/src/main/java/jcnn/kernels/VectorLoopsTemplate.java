@@ -173,8 +173,15 @@ final class VectorLoopsTemplate implements VectorLoops {
                 if (rows == MR && cols == NR) {
                     micro(aPack, aIdx, bPack, bIdx, kb, c, cOff + i * ldc + j, ldc, overwrite);
                 } else {
-                    // Edge tile: compute the whole zero-padded tile aside, then copy the part that exists.
-                    micro(aPack, aIdx, bPack, bIdx, kb, tile, 0, NR, true);
+                    // Edge tile: compute it aside, then copy the part that exists. A last panel narrower than the
+                    // micro-tile (196 = 4 x 48 + 4 columns for conv2) only computes the vectors it needs.
+                    if (cols <= L) {
+                        microNarrow1(aPack, aIdx, bPack, bIdx, kb, tile);
+                    } else if (cols <= 2 * L) {
+                        microNarrow2(aPack, aIdx, bPack, bIdx, kb, tile);
+                    } else {
+                        micro(aPack, aIdx, bPack, bIdx, kb, tile, 0, NR, true);
+                    }
                     for (int r = 0; r < rows; r++) {
                         int ci = cOff + (i + r) * ldc + j;
                         for (int t = 0; t < cols; t++) {
@@ -220,6 +227,54 @@ final class VectorLoopsTemplate implements VectorLoops {
         store(c10, c11, c12, c, ci + ldc, overwrite);
         store(c20, c21, c22, c, ci + 2 * ldc, overwrite);
         store(c30, c31, c32, c, ci + 3 * ldc, overwrite);
+    }
+
+    // Edge micro-kernels for a last panel of at most one or two vectors of real columns: 4 (or 8) independent
+    // FMAs per k, reading only the first vectors of each packed row; they write rows of NR floats into tile.
+    private static void microNarrow1(float[] ap, int ai, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S),
+                c3 = FloatVector.zero(S);
+        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, NR);
+        c2.intoArray(tile, 2 * NR);
+        c3.intoArray(tile, 3 * NR);
+    }
+
+    private static void microNarrow2(float[] ap, int ai, float[] bp, int bi, int kb, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     private static void store(FloatVector v0, FloatVector v1, FloatVector v2, float[] c, int ci, boolean overwrite) {
