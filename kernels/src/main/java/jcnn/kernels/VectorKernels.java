@@ -80,21 +80,26 @@ public final class VectorKernels implements Kernels {
     static synchronized VectorLoops loops(int bits) {
         int slot = Integer.numberOfTrailingZeros(bits) - 7;
         if (LOOPS[slot] == null) {
-            try (InputStream in = VectorKernels.class.getResourceAsStream("VectorLoopsTemplate.class")) {
-                if (in == null) {
-                    throw new IllegalStateException("VectorLoopsTemplate.class is not on the class path");
-                }
-                MethodHandles.Lookup lookup = MethodHandles.lookup()
-                        .defineHiddenClassWithClassData(in.readAllBytes(), bits, true);
-                LOOPS[slot] = (VectorLoops) lookup.findConstructor(lookup.lookupClass(),
-                        MethodType.methodType(void.class)).invoke();
-            } catch (IOException | ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot load the " + bits + "-bit vector loops", e);
-            } catch (Throwable e) {
-                throw new IllegalStateException("cannot create the " + bits + "-bit vector loops", e);
-            }
+            LOOPS[slot] = defineLoops(bits);
         }
         return LOOPS[slot];
+    }
+
+    /** A new, uncached copy of the loops; tests use it to see a copy's first, interpreted, calls. */
+    static VectorLoops defineLoops(int bits) {
+        try (InputStream in = VectorKernels.class.getResourceAsStream("VectorLoopsTemplate.class")) {
+            if (in == null) {
+                throw new IllegalStateException("VectorLoopsTemplate.class is not on the class path");
+            }
+            MethodHandles.Lookup lookup = MethodHandles.lookup()
+                    .defineHiddenClassWithClassData(in.readAllBytes(), bits, true);
+            return (VectorLoops) lookup.findConstructor(lookup.lookupClass(),
+                    MethodType.methodType(void.class)).invoke();
+        } catch (IOException | ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the " + bits + "-bit vector loops", e);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot create the " + bits + "-bit vector loops", e);
+        }
     }
 
     @Override

@@ -22,6 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * newer JDKs) and no threads; hot loops live in small methods that are called many times, so that C2 compiles
  * them whole instead of through on-stack replacement. The loop shape is the same everywhere: a
  * {@code S.loopBound(n)} main loop, independent accumulators, one reduction, a scalar tail; no masks in hot loops.
+ * Additive reductions go through {@link #sumLanes}, never {@code reduceLanes(ADD)}, whose order is unspecified.
  */
 final class VectorLoopsTemplate implements VectorLoops {
 
@@ -29,8 +30,8 @@ final class VectorLoopsTemplate implements VectorLoops {
     private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, S.vectorShape());
     private static final int L = S.length();
     private static final int NR = 3 * L;
-    /** The Scratch slot of col2im's saved elements; VectorKernels uses slots 0 to 5. */
-    private static final int SLOT_SAVED = 6;
+    /** Scratch slots of col2im's saved elements and of the lane-order reductions; VectorKernels uses 0 to 5. */
+    private static final int SLOT_SAVED = 6, SLOT_LANES = 7;
 
     private static VectorSpecies<Float> speciesFromClassData() {
         Integer bits;
@@ -52,6 +53,21 @@ final class VectorLoopsTemplate implements VectorLoops {
             default:
                 throw new IllegalArgumentException("vector width must be 128, 256 or 512 bits, got " + bits);
         }
+    }
+
+    /**
+     * The sum of the lanes, in lane order. reduceLanes(ADD) leaves the order unspecified, and the interpreter and C2
+     * really do differ, so a result would depend on which tier happened to run it: with threads, on timing. This is
+     * one store and L - 1 adds per reduction, and reductions happen once per dot product or row, not per element.
+     */
+    private static float sumLanes(FloatVector v) {
+        float[] lanes = Scratch.get(SLOT_LANES, L);
+        v.intoArray(lanes, 0);
+        float sum = lanes[0];
+        for (int i = 1; i < L; i++) {
+            sum += lanes[i];
+        }
+        return sum;
     }
 
     @Override
@@ -369,7 +385,7 @@ final class VectorLoopsTemplate implements VectorLoops {
         for (; p < S.loopBound(k); p += L) {
             s0 = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s0);
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(s0.add(s1));
         for (; p < k; p++) {
             sum = Math.fma(a[ai + p], b[bi + p], sum);
         }
@@ -591,7 +607,7 @@ final class VectorLoopsTemplate implements VectorLoops {
         for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             s0 = s0.add(FloatVector.fromArray(S, x, i));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float sum = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < to; i++) {
             sum += x[i];
         }
@@ -703,7 +719,12 @@ final class VectorLoopsTemplate implements VectorLoops {
             s0 = lo.fma(lo, s0);
             s1 = hi.fma(hi, s1);
         }
-        double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        // In lane order, like sumLanes: the same input always gives the same result, whatever the JIT did.
+        double[] lanes = s0.add(s1).toArray();
+        double sum = lanes[0];
+        for (int j = 1; j < lanes.length; j++) {
+            sum += lanes[j];
+        }
         for (; i < len; i++) {
             sum += (double) x[i] * x[i];
         }

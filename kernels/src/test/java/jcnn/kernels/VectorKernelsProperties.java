@@ -427,6 +427,36 @@ class VectorKernelsProperties {
         assertEquals(KernelProvider.vector(-1, 1).name().startsWith("vector-"), true);
     }
 
+    /**
+     * The same input gives the same bits whichever JIT tier runs the code. A fresh copy's first call is interpreted;
+     * after many calls it is compiled. (reduceLanes(ADD) failed this: its order differs between the two, which made
+     * the weight gradient depend on the thread count through timing.)
+     */
+    @Test
+    void resultsDoNotDependOnTheJitTier() {
+        Random r = new Random(5);
+        int m = 3, n = 2, k = 37;
+        float[] a = Compare.random(r, m * k), b = Compare.random(r, n * k), x = Compare.random(r, 101);
+        for (int bits : WIDTHS) {
+            VectorLoops fresh = VectorKernels.defineLoops(bits);
+            float[] first = new float[m * n];
+            fresh.gemmDots(m, n, k, a, 0, k, b, 0, k, first, 0, n, false);
+            float firstSum = fresh.sum(x, 0, x.length);
+            double firstSumSq = fresh.sumOfSquares(x.length, x);
+            float[] later = new float[m * n];
+            float laterSum = 0;
+            double laterSumSq = 0;
+            for (int i = 0; i < 30_000; i++) {
+                fresh.gemmDots(m, n, k, a, 0, k, b, 0, k, later, 0, n, false);
+                laterSum = fresh.sum(x, 0, x.length);
+                laterSumSq = fresh.sumOfSquares(x.length, x);
+            }
+            Compare.assertSame("vector-" + bits + " dot products, interpreted vs compiled", first, later, first.length);
+            assertEquals(firstSum, laterSum, 0f, "vector-" + bits + " sum, interpreted vs compiled");
+            assertEquals(firstSumSq, laterSumSq, 0d, "vector-" + bits + " sumOfSquares, interpreted vs compiled");
+        }
+    }
+
     @Test
     void eachWidthHasItsOwnCopyOfTheLoops() {
         // The hidden-class copies must each see their own width as a constant, and be cached (one copy per width).
