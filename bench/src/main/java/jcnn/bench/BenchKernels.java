@@ -36,7 +36,8 @@ final class BenchKernels {
                 return KernelProvider.scalar();
             case "vector":
                 requireVector();
-                return KernelProvider.vector(-1, threads);
+                // One width per JVM (JMH forks per parameter combination); -Dvector.bits=256 measures 256-bit.
+                return KernelProvider.vector(Integer.getInteger("vector.bits", -1), threads);
             default:
                 throw new IllegalArgumentException("kernel must be scalar or vector, got '" + kernel + "'");
         }
