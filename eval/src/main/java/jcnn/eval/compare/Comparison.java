@@ -52,6 +52,12 @@ public final class Comparison {
     /** The epochs compare mode uses when {@code epochs} is not set. */
     public static final int DEFAULT_EPOCHS = 1;
 
+    /**
+     * How many test images the untrained models are compared on. At identical weights any logit difference is the
+     * kernels' rounding alone; after training it also holds the drift of two diverging weight trajectories.
+     */
+    public static final int INITIAL_PROBE = 1000;
+
     private final Recipe recipe;
     private final int testLimit;
     private final Kernels scalar;
@@ -160,9 +166,11 @@ public final class Comparison {
      * @param settings   what was run, one sentence per line, for the output and the reports
      * @param recipe     the recipe both paths trained with
      * @param testImages how many test images both were evaluated on
+     * @param initial    the agreement of the untrained models on the first {@value #INITIAL_PROBE} test images
+     * @param agreement  the agreement of the trained models on the whole test set
      */
     public record Result(List<String> settings, Recipe recipe, int testImages, PathResult scalar, PathResult vector,
-                         LogitAgreement agreement) {
+                         LogitAgreement initial, LogitAgreement agreement) {
 
         public Result {
             settings = List.copyOf(settings);
@@ -180,11 +188,13 @@ public final class Comparison {
         List<String> settings = describe(split, test, testSet.size());
         settings.forEach(line -> out.println("compare: " + line));
 
-        PathResult s = runPath("scalar", scalar, split, test, out);
-        PathResult v = runPath("vector", vector, split, test, out);
-        LogitAgreement agreement = LogitAgreement.of(test.labels(), s.logits(), v.logits(),
-                s.test().classNames().size());
-        return new Result(settings, recipe, test.size(), s, v, agreement);
+        Dataset probe = test.limit(INITIAL_PROBE);
+        PathResult s = runPath("scalar", scalar, split, probe, test, out);
+        PathResult v = runPath("vector", vector, split, probe, test, out);
+        int classes = s.test().classNames().size();
+        return new Result(settings, recipe, test.size(), s, v,
+                LogitAgreement.of(probe.labels(), s.initialLogits(), v.initialLogits(), classes),
+                LogitAgreement.of(test.labels(), s.logits(), v.logits(), classes));
     }
 
     /** What is about to run, said plainly: the defaults this mode chose, data sizes, kernels, fairness rules. */
@@ -211,10 +221,13 @@ public final class Comparison {
 
     /** Trains and evaluates one path inside a timing scope of its own. */
     @SuppressWarnings("try")   // the scope is used for its open/close, never referenced
-    private PathResult runPath(String role, Kernels kernels, Dataset.Split split, Dataset test, PrintStream out) {
+    private PathResult runPath(String role, Kernels kernels, Dataset.Split split, Dataset probe, Dataset test,
+                               PrintStream out) {
         TimedKernels timed = new TimedKernels(kernels);
         try (Engine.Scope scope = Engine.using(timed)) {
             Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
+            float[] initialLogits = Trainer.evaluate(model, probe, Trainer.EVALUATION_BATCH, true).logits();
+            timed.reset();   // the breakdown is of training alone
             Trainer trainer = new Trainer(model, recipe).addListener(m -> out.println(role + ": " + m.describe()));
             History history = trainer.fit(split.train(), split.validation());
             if (history.diverged()) {
@@ -229,7 +242,7 @@ public final class Comparison {
             TestResults results = TestResults.compute(test.labels(), evaluation.logits(), ClassNames.fashionMnist());
             out.println(String.format(Locale.ROOT, "%s: test accuracy %.4f, evaluated in %.1f s",
                     role, results.accuracy(), testSeconds));
-            return new PathResult(role, kernels.name(), kernels.threads(), history.epochs(), training,
+            return new PathResult(role, kernels.name(), kernels.threads(), initialLogits, history.epochs(), training,
                     evaluation.logits(), testSeconds, results);
         }
     }

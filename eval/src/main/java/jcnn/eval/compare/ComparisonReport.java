@@ -93,15 +93,18 @@ public final class ComparisonReport {
         return md.toString();
     }
 
-    /** The result in one sentence: agreement and speed-up. */
+    /** The result in two sentences: agreement (before and after training) and speed-up. */
     static String summary(Comparison.Result r) {
         LogitAgreement a = r.agreement();
         return String.format(Locale.ROOT, "The two paths predict the same class on %d of %d test images (%s), and"
-                        + " their logits are %s. The vector path trains %s as many images per second as the scalar"
-                        + " path.",
-                a.samePrediction(), a.images(), fraction(a.agreement()),
-                a.identical() ? "bit-identical" : "at most " + scientific(a.maxAbsDifference()) + " apart",
+                        + " their logits are %s after training (%s at the initial weights). The vector path trains"
+                        + " %s as many images per second as the scalar path.",
+                a.samePrediction(), a.images(), fraction(a.agreement()), apart(a), apart(r.initial()),
                 ratio(r.vector().trainImagesPerSecond() / r.scalar().trainImagesPerSecond()));
+    }
+
+    private static String apart(LogitAgreement a) {
+        return a.identical() ? "bit-identical" : "at most " + scientific(a.maxAbsDifference()) + " apart";
     }
 
     private static void table(StringBuilder md, ExtraSection.Table t) {
@@ -155,7 +158,7 @@ public final class ComparisonReport {
     }
 
     private static ExtraSection.Table agreement(Comparison.Result r) {
-        LogitAgreement a = r.agreement();
+        LogitAgreement a = r.agreement(), initial = r.initial();
         List<String> names = r.scalar().test().classNames();
         String where = a.identical() ? "every logit equal" : "at test image " + a.maxImage() + ", logit of class "
                 + a.maxClass() + " (" + names.get(a.maxClass()) + ")";
@@ -168,11 +171,17 @@ public final class ComparisonReport {
                 List.of("max |logit difference|", scientific(a.maxAbsDifference()), where),
                 List.of("mean |logit difference|", scientific(a.meanAbsDifference()),
                         "over " + a.images() + " x " + a.classes() + " logits"),
-                List.of("largest |logit|", fixed(a.maxAbsLogit(), 3), "the scale of the differences"));
+                List.of("largest |logit|", fixed(a.maxAbsLogit(), 3), "the scale of the differences"),
+                List.of("max |logit difference|, initial weights", scientific(initial.maxAbsDifference()),
+                        "untrained models, first " + initial.images() + " test images"),
+                List.of("mean |logit difference|, initial weights", scientific(initial.meanAbsDifference()),
+                        "the kernels' rounding alone"));
         return new ExtraSection.Table(PREFIX + "agreement between the paths",
                 List.of("measure", "value", "detail"), rows,
-                "0 means bit-identical logits. A SIMD path adds in another order, so float32 rounding differs; over"
-                        + " training such differences grow, and images near a decision boundary may change class.");
+                "0 means bit-identical logits. At the initial weights, which both paths share, a difference is the"
+                        + " kernels' float32 rounding alone (a SIMD path adds in another order); training feeds such"
+                        + " differences back into the weights, so the trained models drift further apart, and"
+                        + " images near a decision boundary may change class.");
     }
 
     private static ExtraSection.Table speed(Comparison.Result r) {

@@ -7,18 +7,20 @@ import jcnn.training.EpochMetrics;
 
 /**
  * What one kernel path of a {@link Comparison} produced: its training history, where its training time went, its
- * test-set logits and results, and how long the test evaluation took.
+ * test-set logits and results, how long the test evaluation took, and its logits before training.
  *
- * @param role        "scalar" or "vector": the side of the comparison
- * @param kernels     the kernels' own name ({@code scalar}, {@code vector-512}, ...)
- * @param threads     the kernels' thread count
- * @param epochs      one entry per training epoch
- * @param training    the kernel time breakdown of {@code Trainer.fit} (training steps and per-epoch validation)
- * @param logits      (test images, classes) row-major, from the last epoch's weights
- * @param testSeconds wall time of the forward passes over the test set
- * @param test        accuracy, classification report and the rest, computed from {@code logits}
+ * @param role          "scalar" or "vector": the side of the comparison
+ * @param kernels       the kernels' own name ({@code scalar}, {@code vector-512}, ...)
+ * @param threads       the kernels' thread count
+ * @param initialLogits (probe images, classes) row-major: the untrained model's logits on the first test images,
+ *                      where the two paths' weights are still identical
+ * @param epochs        one entry per training epoch
+ * @param training      the kernel time breakdown of {@code Trainer.fit} (training steps and per-epoch validation)
+ * @param logits        (test images, classes) row-major, from the last epoch's weights
+ * @param testSeconds   wall time of the forward passes over the test set
+ * @param test          accuracy, classification report and the rest, computed from {@code logits}
  */
-public record PathResult(String role, String kernels, int threads, List<EpochMetrics> epochs,
+public record PathResult(String role, String kernels, int threads, float[] initialLogits, List<EpochMetrics> epochs,
                          TimedKernels.Breakdown training, float[] logits, double testSeconds, TestResults test) {
 
     public PathResult {

@@ -77,6 +77,8 @@ class ComparisonTest {
         assertEquals(0.0, a.maxAbsDifference(), "max |logit difference| at image " + a.maxImage() + ", class "
                 + a.maxClass());
         assertEquals(0.0, a.meanAbsDifference());
+        assertTrue(r.initial().identical(), "the untrained models agree too");
+        assertEquals(Math.min(Comparison.INITIAL_PROBE, 400), r.initial().images());
         assertEquals(r.scalar().test().accuracy(), r.vector().test().accuracy());
         assertEquals(r.scalar().test().classificationReport(), r.vector().test().classificationReport());
         for (int e = 0; e < 2; e++) {
@@ -120,6 +122,7 @@ class ComparisonTest {
                 });
         Comparison.Result r = run(perturbed);
         assertTrue(r.agreement().maxAbsDifference() > 0, "the perturbation must be measured");
+        assertTrue(r.initial().maxAbsDifference() > 0, "even before training");
         assertFalse(r.agreement().identical());
         // Kernels with their own convolution cannot be split inside it, and the report says so.
         assertFalse(r.vector().training().convolutionDetail());
