@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import jcnn.core.Engine;
+import jcnn.eval.compare.Comparison;
 import jcnn.eval.io.Hdf5Weights;
 import jcnn.eval.io.NamedArray;
 import jcnn.eval.metrics.ClassNames;
@@ -48,6 +49,7 @@ import jcnn.training.nn.Weights;
  * mvn exec:java -Dkernel=vector                      train with the default recipe, then evaluate
  * mvn exec:java -Dweights=FILE                       evaluate weights (.h5 as saved by the seed, or .safetensors)
  * mvn exec:java -Dgrid=true -Depochs=3               the seed's grid search, then the best point
+ * mvn exec:java -Dcompare=true                       the same recipe on scalar and vector kernels, side by side
  * </pre>
  * Every setting is a system property; see {@link #USAGE}. Every value is checked before anything runs or is
  * written: a bad one prints one line and exits with status 2, never a stack trace. Each run writes a folder
@@ -60,7 +62,8 @@ public final class Main {
             "  kernel=scalar|vector  vector.bits=0|128|256|512  threads=N",
             "  epochs  batch  lr  optimizer=sgd|seed|sam|adam|adamw  momentum  nesterov  weightDecay  rho",
             "  schedule=constant|step|cosine  warmup  seed  limit (first N training images)  validation (fraction)",
-            "  data=DIR  out=DIR  weights=FILE (.h5 or .safetensors: evaluate instead of training)  grid=true");
+            "  data=DIR  out=DIR  weights=FILE (.h5 or .safetensors: evaluate instead of training)  grid=true",
+            "  compare=true (the recipe on scalar and vector kernels, side by side)  testLimit (first N test images)");
 
     private final Properties settings;
     private final PrintStream out;
@@ -91,6 +94,7 @@ public final class Main {
         Recipe recipe = Recipe.fromProperties(settings);
         Path weights = optionalPath("weights");
         boolean grid = parseFlag("grid");
+        Comparison comparison = parseFlag("compare") ? Comparison.fromProperties(settings) : null;
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
         }
@@ -99,6 +103,11 @@ public final class Main {
         DataLocator data = DataLocator.fromProperties(settings);
         Dataset test = data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = weights == null ? data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN) : null;
+        if (comparison != null) {
+            // Trains on both kernel paths and writes its own report: see Comparison.
+            comparison.runAndWrite(train, test, runDir, out);
+            return;
+        }
 
         try (Engine.Scope scope = Engine.using(kernels)) {
             Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));

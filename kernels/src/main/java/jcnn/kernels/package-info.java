@@ -6,6 +6,8 @@
  * the test oracle, the teaching text and the fallback. {@link jcnn.kernels.VectorKernels} is the same contract in
  * SIMD with the Vector API. {@link jcnn.kernels.KernelProvider} is the one place where the choice between them
  * (system property {@code kernel=scalar|vector}, width {@code vector.bits}) and the thread count are made.
+ * {@link jcnn.kernels.TimedKernels} wraps any of them to measure how the time splits between GEMM, convolution,
+ * pooling, activation, loss and optimizer.
  *
  * <p>Not for: allocation policy of callers, autograd, shapes of tensors. This module depends on nothing.
  */

@@ -1,0 +1,208 @@
+package jcnn.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import jcnn.kernels.TimedKernels.Category;
+import jcnn.kernels.TimedKernels.Tally;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timing decorator changes no result, books every call under its category exactly once, and opens up the
+ * composite convolution only when the wrapped kernels actually use it.
+ */
+class TimedKernelsTest {
+
+    private static final ConvShape CONV = new ConvShape(3, 2, 5, 6, 4, 3, 3, 1, 1);
+    private static final PoolShape POOL = new PoolShape(2, 3, 4, 6, 2, 2);
+
+    /** Calls every kernel once on the same pseudo-random inputs and returns every output, in a fixed order. */
+    private static List<float[]> callEveryKernel(Kernels k) {
+        SplittableRandom r = new SplittableRandom(7);
+        List<float[]> out = new ArrayList<>();
+
+        float[] a = random(r, 5 * 7), b = random(r, 7 * 3), c = random(r, 5 * 3);
+        k.sgemm(false, false, 5, 3, 7, a, 0, 7, b, 0, 3, c, 0, 3, true);
+        out.add(c);
+
+        float[] x = random(r, CONV.n() * CONV.c() * CONV.h() * CONV.w());
+        float[] w = random(r, CONV.o() * CONV.colRows());
+        float[] bias = random(r, CONV.o());
+        float[] col = new float[CONV.colRows() * CONV.colCols()];
+        k.im2col(x, CONV.c() * CONV.h() * CONV.w(), CONV, col, 0);   // the second image: offsets matter
+        out.add(col);
+        float[] folded = new float[x.length];
+        k.col2im(col, 0, CONV, folded, 0);
+        out.add(folded);
+
+        float[] y = new float[CONV.n() * CONV.o() * CONV.colCols()];
+        k.conv2dForward(x, w, bias, y, CONV);
+        out.add(y);
+        float[] dx = new float[x.length], dw = new float[w.length], db = new float[bias.length];
+        k.conv2dBackward(y, x, w, dx, dw, db, CONV);
+        out.add(dx);
+        out.add(dw);
+        out.add(db);
+
+        float[] biased = y.clone();
+        k.biasAdd(biased, bias, CONV.n(), CONV.o(), CONV.colCols());
+        out.add(biased);
+        float[] dbias = new float[bias.length];
+        k.biasGrad(y, CONV.n(), CONV.o(), CONV.colCols(), dbias);
+        out.add(dbias);
+
+        float[] relu = new float[y.length], drelu = new float[y.length];
+        k.reluForward(y, relu, y.length);
+        k.reluBackward(y, biased, drelu, y.length);
+        out.add(relu);
+        out.add(drelu);
+
+        float[] px = random(r, POOL.n() * POOL.c() * POOL.h() * POOL.w());
+        float[] py = new float[POOL.outputSize()], dpx = new float[px.length];
+        int[] argmax = new int[POOL.outputSize()];
+        k.maxPoolForward(px, POOL, py, argmax);
+        k.maxPoolBackward(py, argmax, POOL, dpx);
+        out.add(py);
+        out.add(dpx);
+
+        float[] logits = random(r, 4 * 5), logProbs = new float[logits.length], dlogits = new float[logits.length];
+        int[] target = {0, 4, 2, 2};
+        float loss = k.crossEntropyForward(logits, target, 4, 5, logProbs);
+        k.crossEntropyBackward(logProbs, target, 4, 5, 0.25f, dlogits);
+        out.add(new float[] {loss});
+        out.add(logProbs);
+        out.add(dlogits);
+
+        float[] p = random(r, 9), g = random(r, 9), m = random(r, 9), v = new float[9];
+        k.axpy(9, 0.5f, g, p);
+        k.scale(9, 0.9f, m);
+        k.scaleAdd(9, 0.8f, m, g);
+        double norm = k.sumOfSquares(9, g);
+        k.adamUpdate(9, p, g, m, v, 0.01f, 0.9f, 0.999f, 1e-8f, 0.1f, 0.001f);
+        out.add(p);
+        out.add(m);
+        out.add(v);
+        out.add(new float[] {(float) norm});
+        return out;
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-1, 1);
+        }
+        return v;
+    }
+
+    private static long calls(Map<Category, Tally> tallies, Category c) {
+        return tallies.get(c).calls();
+    }
+
+    @Test
+    void everyResultIsBitForBitTheWrappedKernels() {
+        List<float[]> expected = callEveryKernel(new ScalarKernels());
+        List<float[]> actual = callEveryKernel(new TimedKernels(new ScalarKernels()));
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "output #" + i);
+        }
+    }
+
+    @Test
+    void everyCallIsBookedOnceUnderItsCategory() {
+        TimedKernels timed = new TimedKernels(new ScalarKernels());
+        callEveryKernel(timed);
+        TimedKernels.Breakdown b = timed.breakdown();
+        Map<Category, Tally> top = b.topLevel();
+        assertEquals(1, calls(top, Category.GEMM));
+        assertEquals(2, calls(top, Category.IM2COL));        // im2col and col2im
+        assertEquals(2, calls(top, Category.CONVOLUTION));   // forward and backward, each once as a whole
+        assertEquals(2, calls(top, Category.BIAS));
+        assertEquals(2, calls(top, Category.ACTIVATION));
+        assertEquals(2, calls(top, Category.POOLING));
+        assertEquals(2, calls(top, Category.LOSS));
+        assertEquals(5, calls(top, Category.OPTIMIZER));
+        for (Category c : Category.values()) {
+            assertTrue(top.get(c).nanos() >= 0 && b.insideConvolution().get(c).nanos() >= 0, c.name());
+        }
+        assertEquals("scalar", b.kernels());
+        assertTrue(b.totalSeconds() > 0);
+    }
+
+    @Test
+    void theCompositeConvolutionIsTimedAsAWholeAndInDetail() {
+        TimedKernels timed = new TimedKernels(new ScalarKernels());
+        float[] x = new float[CONV.n() * CONV.c() * CONV.h() * CONV.w()];
+        float[] w = new float[CONV.o() * CONV.colRows()];
+        float[] y = new float[CONV.n() * CONV.o() * CONV.colCols()];
+        timed.conv2dForward(x, w, new float[CONV.o()], y, CONV);
+        timed.conv2dBackward(y, x, w, x.clone(), w.clone(), new float[CONV.o()], CONV);
+
+        TimedKernels.Breakdown b = timed.breakdown();
+        assertTrue(b.convolutionDetail());
+        assertEquals(2, calls(b.topLevel(), Category.CONVOLUTION));
+        // Nothing inside the convolution is counted again at the top level ...
+        assertEquals(0, calls(b.topLevel(), Category.GEMM));
+        assertEquals(0, calls(b.topLevel(), Category.IM2COL));
+        assertEquals(0, calls(b.topLevel(), Category.BIAS));
+        // ... but it is visible inside: per image, forward im2col + GEMM, backward im2col + GEMM and GEMM + col2im.
+        Map<Category, Tally> inside = b.insideConvolution();
+        assertEquals(3 * CONV.n(), calls(inside, Category.IM2COL));
+        assertEquals(3 * CONV.n(), calls(inside, Category.GEMM));
+        assertEquals(2, calls(inside, Category.BIAS));
+        long insideNanos = inside.values().stream().mapToLong(Tally::nanos).sum();
+        assertTrue(insideNanos <= b.topLevel().get(Category.CONVOLUTION).nanos(),
+                "the parts (" + insideNanos + " ns) cannot take longer than the whole");
+    }
+
+    @Test
+    void anOverriddenConvolutionIsCalledAndTimedAsAWholeOnly() {
+        // A stand-in for the vector kernels: every method is the class's own, as when conv2d* are overridden.
+        List<String> called = new ArrayList<>();
+        Kernels scalar = new ScalarKernels();
+        Kernels own = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, method, args) -> {
+                    called.add(method.getName());
+                    try {
+                        return method.invoke(scalar, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        TimedKernels timed = new TimedKernels(own);
+        List<float[]> expected = callEveryKernel(scalar);
+        List<float[]> actual = callEveryKernel(timed);
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i), actual.get(i), "output #" + i);
+        }
+
+        TimedKernels.Breakdown b = timed.breakdown();
+        assertFalse(b.convolutionDetail());
+        assertTrue(called.contains("conv2dForward") && called.contains("conv2dBackward"),
+                "the override itself must run, not the composite body: " + called);
+        assertEquals(2, calls(b.topLevel(), Category.CONVOLUTION));
+        assertEquals(1, calls(b.topLevel(), Category.GEMM));
+        b.insideConvolution().forEach((c, t) -> assertEquals(0, t.calls(), c.name()));
+    }
+
+    @Test
+    void resetStartsAgainFromZero() {
+        TimedKernels timed = new TimedKernels(new ScalarKernels());
+        callEveryKernel(timed);
+        timed.reset();
+        TimedKernels.Breakdown b = timed.breakdown();
+        for (Category c : Category.values()) {
+            assertEquals(new Tally(0, 0), b.topLevel().get(c), c.name());
+            assertEquals(new Tally(0, 0), b.insideConvolution().get(c), c.name());
+        }
+        assertEquals(0.0, b.totalSeconds());
+    }
+}
