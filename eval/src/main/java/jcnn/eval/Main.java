@@ -88,7 +88,7 @@ public final class Main {
 
     /** Runs the job; a bad setting or input throws before the run folder is created. */
     void run() throws IOException {
-        if (Boolean.parseBoolean(settings.getProperty("help", "false"))) {
+        if (parseFlag("help")) {
             out.println(USAGE);
             return;
         }
@@ -100,6 +100,8 @@ public final class Main {
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
         }
+        parseFlag("progress");        // read by the trainer and the data locator; checked here, with the rest
+        parseFlag("jcnn.download");
         NanPolicy nanPolicy = NanPolicy.parse(settings.getProperty("nanPolicy"));
         Path resume = optionalPath("resume");
         Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(resume, recipe, weights, grid);

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command line's reliability settings: resume=DIR continues a crashed run to the weights an uninterrupted run
+ * The command line's reliability settings (and the flags read outside Main, validated with the rest): resume=DIR continues a crashed run to the weights an uninterrupted run
  * ends with, refuses settings that contradict its checkpoint, and a run that meets a non-finite loss stops in one
  * line. Kept apart from MainTest so the two can change independently.
  */
@@ -72,6 +72,11 @@ class MainResumeTest {
         assertEquals("invalid resume=" + none + ": no checkpoint.safetensors in it",
                 fails(settings("resume", none.toString())));
         assertEquals("invalid resume=: expected a path", fails(settings("resume", " ")));
+        assertEquals("invalid progress=yes: expected true or false",
+                fails(settings("out", out.toString(), "progress", "yes")));
+        assertEquals("invalid jcnn.download=no: expected true or false",
+                fails(settings("out", out.toString(), "jcnn.download", "no")));
+        assertEquals("invalid help=please: expected true or false", fails(settings("help", "please")));
         assertFalse(Files.exists(out));
         assertFalse(Files.exists(none));
     }

@@ -220,6 +220,17 @@ public final class Trainer {
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training set is empty");
         }
+        if (validation.size() > 0 && (validation.rows() != train.rows() || validation.cols() != train.cols())) {
+            throw new IllegalArgumentException("the validation images are " + validation.rows() + "x"
+                    + validation.cols() + ", the training images " + train.rows() + "x" + train.cols());
+        }
+        try {
+            // Images the model cannot take fail here, with the numbers, not in the middle of the first step.
+            model.outputShape(new int[] {recipe.batch(), Dataset.CHANNELS, train.rows(), train.cols()});
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model cannot take the " + train.rows() + "x" + train.cols()
+                    + " training images: " + e.getMessage(), e);
+        }
         Kernels kernels = Engine.kernels();
         int batch = recipe.batch();
         Batcher batcher = new Batcher(train, batch, recipe.seed());
