@@ -71,8 +71,10 @@ public final class Trainer {
     private Checkpoint resumeFrom;
     private String resumeSource;
 
-    /** The parameters in reverse order, the order backward computes their gradients in: the first non-finite one
-     * there is where the trouble started. */
+    /**
+     * The parameters in reverse order, the order backward computes their gradients in: the first non-finite one
+     * there is where the trouble started.
+     */
     private final List<Map.Entry<String, Tensor>> backwardOrder;
 
     /** The best epoch's weights, preallocated once, in {@link #parameters} order; empty until an epoch is kept. */

@@ -23,6 +23,9 @@ public class Adam extends Optimizer {
     /** PyTorch's defaults. */
     public static final double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
 
+    /** The names of its state: PyTorch's. */
+    private static final String M = "exp_avg", V = "exp_avg_sq", STEP = "step";
+
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -128,8 +131,6 @@ public class Adam extends Optimizer {
         }
         t = steps;
     }
-
-    private static final String M = "exp_avg", V = "exp_avg_sq", STEP = "step";
 
     /** The number of steps taken, t in the bias corrections. */
     public long steps() {

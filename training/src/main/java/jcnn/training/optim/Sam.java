@@ -24,6 +24,9 @@ import jcnn.kernels.Kernels;
  */
 public final class Sam extends Optimizer {
 
+    /** The prefix of the base optimizer's state entries. */
+    private static final String BASE = "base.";
+
     private final Optimizer base;
     private final double rho;
     private final float[][] saved;     // w, to restore after the climb
@@ -108,8 +111,6 @@ public final class Sam extends Optimizer {
         state.values().forEach((k, v) -> values.put(unprefixed(k, source), v));
         base.loadState(new State(arrays, values), source);
     }
-
-    private static final String BASE = "base.";
 
     private static String unprefixed(String key, String source) {
         if (!key.startsWith(BASE)) {

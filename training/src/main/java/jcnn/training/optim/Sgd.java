@@ -21,6 +21,9 @@ import jcnn.kernels.Kernels;
  */
 public final class Sgd extends Optimizer {
 
+    /** The names of its state, PyTorch's where it has one. */
+    private static final String BUFFER = "momentum_buffer", STARTED = "started";
+
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
@@ -111,8 +114,6 @@ public final class Sgd extends Optimizer {
         }
         started = wasStarted;
     }
-
-    private static final String BUFFER = "momentum_buffer", STARTED = "started";
 
     private float[] scratch(int i, int n) {
         if (scratch[i] == null) {
