@@ -27,10 +27,12 @@ import jcnn.eval.report.RunReport;
 import jcnn.eval.report.TestResults;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
+import jcnn.training.Checkpoint;
 import jcnn.training.EpochMetrics;
 import jcnn.training.GridSearch;
 import jcnn.training.History;
 import jcnn.training.JsonLinesWriter;
+import jcnn.training.NanPolicy;
 import jcnn.training.Recipe;
 import jcnn.training.Trainer;
 import jcnn.training.data.DataLocator;
@@ -53,7 +55,8 @@ import jcnn.training.nn.Weights;
  * </pre>
  * Every setting is a system property; see {@link #USAGE}. Every value is checked before anything runs or is
  * written: a bad one prints one line and exits with status 2, never a stack trace. Each run writes a folder
- * ({@code runs/<timestamp>/} by default): the weights as safetensors, per-epoch metrics as JSON lines, the report.
+ * ({@code runs/<timestamp>/} by default): the weights as safetensors, per-epoch metrics as JSON lines, the report,
+ * and the checkpoint of the last finished epoch, from which {@code -Dresume=DIR} continues an interrupted run.
  */
 public final class Main {
 
@@ -63,7 +66,9 @@ public final class Main {
             "  epochs  batch  lr  optimizer=sgd|seed|sam|adam|adamw  momentum  nesterov  weightDecay  rho",
             "  schedule=constant|step|cosine  warmup  seed  limit (first N training images)  validation (fraction)",
             "  data=DIR  out=DIR  weights=FILE (.h5 or .safetensors: evaluate instead of training)  grid=true",
-            "  compare=true (the recipe on scalar and vector kernels, side by side)  testLimit (first N test images)");
+            "  compare=true (the recipe on scalar and vector kernels, side by side)  testLimit (first N test images)",
+            "  resume=DIR (continue the run in DIR from its checkpoint)  nanPolicy=stop|skip (non-finite loss or"
+                    + " gradient)");
 
     private final Properties settings;
     private final PrintStream out;
@@ -76,8 +81,9 @@ public final class Main {
     public static void main(String[] args) {
         try {
             new Main(System.getProperties(), System.out).run();
-        } catch (IllegalArgumentException | IOException | UncheckedIOException e) {
-            // A bad setting, missing data or a corrupt file: one line, no stack trace, non-zero exit.
+        } catch (IllegalArgumentException | IOException | UncheckedIOException | TrainingStopped e) {
+            // A bad setting, missing data, a corrupt file or a run that stopped on a non-finite number: one line,
+            // no stack trace, non-zero exit.
             System.err.println("error: " + e.getMessage());
             System.exit(2);
         }
@@ -85,7 +91,7 @@ public final class Main {
 
     /** Runs the job; a bad setting or input throws before the run folder is created. */
     void run() throws IOException {
-        if (Boolean.parseBoolean(settings.getProperty("help", "false"))) {
+        if (parseFlag("help")) {
             out.println(USAGE);
             return;
         }
@@ -98,7 +104,15 @@ public final class Main {
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
         }
-        Path runDir = runFolder();
+        parseFlag("progress");        // read by the trainer and the data locator; checked here, with the rest
+        parseFlag("jcnn.download");
+        NanPolicy nanPolicy = NanPolicy.parse(settings.getProperty("nanPolicy"));
+        Path resume = optionalPath("resume");
+        Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(resume, recipe, weights, grid);
+        if (checkpoint != null) {
+            recipe = checkpoint.recipe();
+        }
+        Path runDir = resume == null ? runFolder() : resumeFolder(resume);
 
         DataLocator data = DataLocator.fromProperties(settings);
         Dataset test = data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
@@ -124,7 +138,7 @@ public final class Main {
                     recipe = gridSearch(recipe, train, runDir);
                     model = SeedCnn.create(new SplittableRandom(recipe.seed()));
                 }
-                history.addAll(train(model, recipe, train, runDir));
+                history.addAll(train(model, recipe, train, runDir, nanPolicy, checkpoint));
             }
 
             TestResults results = TestResults.compute(test.labels(),
@@ -138,24 +152,37 @@ public final class Main {
                 RunReport report = new RunReport("Fashion-MNIST seed CNN, " + kernels.name() + " kernels",
                         Instant.now(), recipe.asMap(), machine(kernels), history, results, List.of());
                 HtmlReportWriter.write(report, runDir);
-                out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors)");
+                out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors,"
+                        + " checkpoint.safetensors)");
             }
             out.println(accuracyLine(results));
         }
     }
 
-    private List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {
+    private List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir,
+                                     NanPolicy nanPolicy, Checkpoint resume) throws IOException {
         Dataset.Split split = Trainer.split(trainingSet, recipe);
         out.println("recipe: " + recipe.describe());
         out.println("training on " + split.train().size() + " images, validating on " + split.validation().size());
-        Trainer trainer = new Trainer(model, recipe).addListener(m -> out.println(m.describe()));
+        Path checkpointFile = runDir.resolve(Checkpoint.FILE_NAME);
+        Trainer trainer = new Trainer(model, recipe).nanPolicy(nanPolicy).checkpointTo(checkpointFile)
+                .addListener(m -> out.println(m.describe()));
+        if (resume != null) {
+            out.println("resuming from " + checkpointFile + " after epoch " + resume.epoch() + " of "
+                    + recipe.epochs());
+            trainer.resume(resume, checkpointFile.toString());
+        }
         History history;
         try (JsonLinesWriter metrics = JsonLinesWriter.create(runDir.resolve("metrics.jsonl"))) {
             trainer.addListener(metrics);
             history = trainer.fit(split.train(), split.validation());
         }
         if (history.diverged()) {
-            throw new IllegalArgumentException("training diverged (the loss is not finite): lower lr=" + recipe.lr());
+            throw new TrainingStopped(history.stopReason() + " (lower lr=" + recipe.lr() + ")");
+        }
+        if (history.skippedBatches() > 0) {
+            out.println("skipped " + history.skippedBatches() + " batch(es) with a non-finite loss or gradient"
+                    + " (nanPolicy=skip)");
         }
         trainer.restoreBest();
         out.println("kept the weights of epoch " + trainer.bestEpoch());
@@ -229,6 +256,53 @@ public final class Main {
             Weights.load(model, file);
         } else {
             throw new IllegalArgumentException("invalid weights=" + file + ": expected a .h5 or .safetensors file");
+        }
+    }
+
+    /**
+     * The checkpoint {@code resume=DIR} continues, after checking that nothing else on the command line contradicts
+     * it: a recipe setting given must have the checkpoint's value, and neither weights= nor grid=true fit.
+     */
+    private Checkpoint resumeCheckpoint(Path dir, Recipe given, Path weights, boolean grid) throws IOException {
+        if (weights != null) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": it continues training, weights="
+                    + weights + " evaluates without training; give one of them");
+        }
+        if (grid) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": a grid search cannot be resumed");
+        }
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": no " + Checkpoint.FILE_NAME + " in it");
+        }
+        Checkpoint checkpoint = Checkpoint.load(file);
+        Map<String, Object> saved = checkpoint.recipe().asMap(), mine = given.asMap();
+        for (String key : saved.keySet()) {
+            if (settings.getProperty(key) != null && !saved.get(key).equals(mine.get(key))) {
+                throw new IllegalArgumentException("invalid " + key + "=" + settings.getProperty(key).trim()
+                        + ": resume=" + dir + " continues a run with " + key + "=" + saved.get(key)
+                        + " (leave the setting out or give that value)");
+            }
+        }
+        return checkpoint;
+    }
+
+    /** A resumed run goes on in its own folder; {@code out}, if given, must name it. */
+    private Path resumeFolder(Path resume) throws IOException {
+        Path dir = optionalPath("out");
+        if (dir != null && !(Files.exists(dir) && Files.isSameFile(dir, resume))) {
+            throw new IllegalArgumentException("invalid out=" + dir + ": resume=" + resume
+                    + " continues in its own folder (leave out= out)");
+        }
+        return resume;
+    }
+
+    /** Training stopped on a non-finite loss, gradient or weight; its message names the step and the layer. */
+    static final class TrainingStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TrainingStopped(String message) {
+            super(message);
         }
     }
 

@@ -1,6 +1,11 @@
 package jcnn.training;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +44,16 @@ import jcnn.training.optim.Optimizers;
  * step reuse the arrays of the previous one instead of being allocated anew. Timings
  * separate the training steps from validation, so images/s measures forward + backward + update only.
  *
+ * <p>Reliability: with {@link #checkpointTo} a {@link Checkpoint} is written (atomically) after every epoch, and
+ * {@link #resume} continues from one with bit-identical results. Every step checks that the loss and every
+ * gradient are finite before the optimizer may use them; what happens otherwise is the {@link NanPolicy}: stop
+ * (the default), naming the epoch, the batch and the layer, with the checkpoint of the last good epoch left in
+ * place, or skip the batch. An epoch that ends with a non-finite weight (an update that overflowed) is never
+ * checkpointed: training stops there.
+ *
  * <p>The computation runs on the calling thread, with the kernels current there ({@link Engine#kernels()}, set
- * with {@link Engine#using}). Non-goals: data augmentation, early stopping, gradient clipping, checkpoint/resume,
- * mixed precision.
+ * with {@link Engine#using}). Non-goals: data augmentation, early stopping, gradient clipping, mixed precision,
+ * checkpoints in the middle of an epoch.
  */
 public final class Trainer {
 
@@ -54,6 +66,16 @@ public final class Trainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final Map<String, Tensor> parameters;
     private boolean progress = ConsoleProgress.enabledByDefault();
+    private NanPolicy nanPolicy = NanPolicy.STOP;
+    private Path checkpointFile;
+    private Checkpoint resumeFrom;
+    private String resumeSource;
+
+    /**
+     * The parameters in reverse order, the order backward computes their gradients in: the first non-finite one
+     * there is where the trouble started.
+     */
+    private final List<Map.Entry<String, Tensor>> backwardOrder;
 
     /** The best epoch's weights, preallocated once, in {@link #parameters} order; empty until an epoch is kept. */
     private final float[][] best;
@@ -76,6 +98,9 @@ public final class Trainer {
         if (!optimizer.parameters().equals(List.copyOf(parameters.values()))) {
             throw new IllegalArgumentException("the optimizer does not update this model's parameters");
         }
+        List<Map.Entry<String, Tensor>> reversed = new ArrayList<>(parameters.entrySet());
+        Collections.reverse(reversed);
+        this.backwardOrder = List.copyOf(reversed);
         this.best = new float[parameters.size()][];
         int i = 0;
         for (Tensor p : parameters.values()) {
@@ -111,6 +136,66 @@ public final class Trainer {
         return this;
     }
 
+    /** What to do with a batch whose loss or gradient is not finite; {@link NanPolicy#STOP} by default. */
+    public Trainer nanPolicy(NanPolicy policy) {
+        this.nanPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * Writes a {@link Checkpoint} to {@code file} at the end of every epoch, replacing the previous one atomically,
+     * before the listeners hear of the epoch (a listener that fails does not cost the checkpoint).
+     */
+    public Trainer checkpointTo(Path file) {
+        this.checkpointFile = Objects.requireNonNull(file, "file");
+        return this;
+    }
+
+    /**
+     * Makes the next {@link #fit} continue the run saved in {@code checkpoint}: the weights, optimizer state, best
+     * weights and history are restored when it starts (after checking that the data has the checkpoint's sizes),
+     * and it trains the remaining epochs. Listeners first hear of the checkpoint's epochs again, after
+     * {@code onStart}, so that a log written from them is complete. The recipe, parameter names and shapes and the
+     * optimizer must be the checkpoint's; this is checked now, and nothing is changed if they are not.
+     *
+     * @param source where the checkpoint came from, for messages
+     * @throws IllegalArgumentException naming what does not match
+     */
+    public Trainer resume(Checkpoint checkpoint, String source) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        if (!checkpoint.recipe().equals(recipe)) {
+            List<String> diff = new ArrayList<>();
+            Map<String, Object> mine = recipe.asMap();
+            checkpoint.recipe().asMap().forEach((k, v) -> {
+                if (!v.equals(mine.get(k))) {
+                    diff.add(k + "=" + mine.get(k) + " (checkpoint: " + v + ")");
+                }
+            });
+            throw new IllegalArgumentException("cannot resume from " + source + ": the recipe differs: "
+                    + String.join(", ", diff));
+        }
+        String kind = optimizer.getClass().getSimpleName();
+        if (!checkpoint.optimizer().equals(kind)) {
+            throw new IllegalArgumentException("cannot resume from " + source + ": it holds the state of "
+                    + checkpoint.optimizer() + ", this trainer's optimizer is " + kind);
+        }
+        for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
+            Tensor saved = checkpoint.weights().get(e.getKey());
+            if (saved == null || !Arrays.equals(saved.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("cannot resume from " + source + ": parameter '" + e.getKey()
+                        + "' is " + (saved == null ? "missing" : "of shape " + saved.shapeString()) + ", the model's is "
+                        + e.getValue().shapeString());
+            }
+        }
+        if (checkpoint.weights().size() != parameters.size()) {
+            throw new IllegalArgumentException("cannot resume from " + source + ": it holds parameters "
+                    + checkpoint.weights().keySet() + ", the model has " + parameters.keySet());
+        }
+        this.resumeFrom = checkpoint;
+        this.resumeSource = source;
+        return this;
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -123,15 +208,30 @@ public final class Trainer {
     // Training
 
     /**
-     * Trains for {@code recipe.epochs()} epochs on {@code train}, validating on {@code validation} (which may be
-     * empty) after each, and keeps the best epoch's weights (see {@link #restoreBest}). The model is left with the
-     * last epoch's weights. If the loss stops being finite, training stops after that epoch and the history says
-     * it diverged, rather than throwing: a grid search wants to rank such a run last, not to die.
+     * Trains for {@code recipe.epochs()} epochs on {@code train} (the remaining ones after {@link #resume}),
+     * validating on {@code validation} (which may be empty) after each, and keeps the best epoch's weights (see
+     * {@link #restoreBest}). The model is left with the last epoch's weights. If a loss, gradient or weight stops
+     * being finite, training stops and the history says where and why ({@link History#stopReason()}), rather than
+     * throwing: a grid search wants to rank such a run last, not to die. Under {@link NanPolicy#SKIP} a batch with
+     * a non-finite loss or gradient is skipped instead and counted.
+     *
+     * @throws UncheckedIOException when a checkpoint cannot be written
      */
     public History fit(Dataset train, Dataset validation) {
         Objects.requireNonNull(validation, "validation (may be empty, not null)");
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training set is empty");
+        }
+        if (validation.size() > 0 && (validation.rows() != train.rows() || validation.cols() != train.cols())) {
+            throw new IllegalArgumentException("the validation images are " + validation.rows() + "x"
+                    + validation.cols() + ", the training images " + train.rows() + "x" + train.cols());
+        }
+        try {
+            // Images the model cannot take fail here, with the numbers, not in the middle of the first step.
+            model.outputShape(new int[] {recipe.batch(), Dataset.CHANNELS, train.rows(), train.cols()});
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the model cannot take the " + train.rows() + "x" + train.cols()
+                    + " training images: " + e.getMessage(), e);
         }
         Kernels kernels = Engine.kernels();
         int batch = recipe.batch();
@@ -141,9 +241,42 @@ public final class Trainer {
         LrSchedule schedule = LrSchedule.named(recipe.schedule(), recipe.lr(), totalSteps)
                 .withWarmup((long) steps * recipe.warmupEpochs());
 
+        List<EpochMetrics> epochs = new ArrayList<>();
+        bestEpoch = 0;
+        double bestAccuracy = Double.NEGATIVE_INFINITY;
+        long skipped = 0;
+        if (resumeFrom != null) {
+            Checkpoint c = resumeFrom;
+            if (c.stepsPerEpoch() != steps || c.trainImages() != train.size()
+                    || c.validationImages() != validation.size()) {
+                throw new IllegalArgumentException("cannot resume from " + resumeSource + ": it trained on "
+                        + c.trainImages() + " images in " + c.stepsPerEpoch() + " batches and validated on "
+                        + c.validationImages() + ", this data has " + train.size() + " in " + steps + " and "
+                        + validation.size());
+            }
+            model.loadState(c.weights(), resumeSource);
+            optimizer.loadState(c.optimizerState(), resumeSource);
+            epochs.addAll(c.history());
+            bestEpoch = c.bestEpoch();
+            bestAccuracy = c.bestAccuracy();
+            int i = 0;
+            for (String name : parameters.keySet()) {
+                float[] v = bestEpoch == 0 ? null : c.bestWeights().get(name).data();
+                if (v != null) {
+                    System.arraycopy(v, 0, best[i], 0, best[i].length);
+                }
+                i++;
+            }
+            skipped = c.skippedBatches();
+        }
+        int firstEpoch = epochs.size() + 1;
+
         TrainingListener.Start start = new TrainingListener.Start(recipe, optimizer.toString(), kernels.name(),
                 kernels.threads(), model.parameterCount(), train.size(), validation.size(), steps);
         listeners.forEach(l -> l.onStart(start));
+        for (EpochMetrics m : epochs) {
+            listeners.forEach(l -> l.onEpoch(m));
+        }
 
         // The batch arrays, allocated once: one pair for full batches, one for the smaller last batch if any.
         BatchBuffers full = new BatchBuffers(batch, train);
@@ -151,11 +284,8 @@ public final class Trainer {
         BatchBuffers tail = tailSize == 0 ? full : new BatchBuffers(tailSize, train);
 
         BufferPool pool = new BufferPool();
-        List<EpochMetrics> epochs = new ArrayList<>();
-        bestEpoch = 0;
-        double bestAccuracy = Double.NEGATIVE_INFINITY;
-        boolean diverged = false;
-        for (int epoch = 1; epoch <= recipe.epochs() && !diverged; epoch++) {
+        String stopReason = null;
+        for (int epoch = firstEpoch; epoch <= recipe.epochs() && stopReason == null; epoch++) {
             long epochStart = System.nanoTime();
             batcher.shuffle(epoch);
             StepStats stats = new StepStats();
@@ -166,39 +296,120 @@ public final class Trainer {
                     int n = batcher.fill(b, buf.images, buf.labels);
                     assert n == buf.labels.length : "the buffers are sized for exactly this batch";
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
-                    float loss;
                     try (BufferPool.Scope step = pool.open()) {
-                        loss = trainStep(buf, stats);
-                    }
-                    if (!Float.isFinite(loss)) {
-                        diverged = true;
+                        trainStep(buf, stats);
+                    } catch (NonFinite e) {
+                        if (nanPolicy == NanPolicy.SKIP) {
+                            skipped++;
+                            continue;
+                        }
+                        stopReason = String.format("training stopped at epoch %d/%d, batch %d/%d (step %d):"
+                                + " %s", epoch, recipe.epochs(), b + 1, steps, (long) (epoch - 1) * steps + b + 1,
+                                e.getMessage());
                         break;
                     }
                     bar.step(stats.lossSum / stats.images, stats.correct / (double) stats.images);
                 }
+            }
+            if (stopReason == null) {
+                String bad = firstNonFiniteWeight();
+                if (bad != null) {
+                    stopReason = String.format("training stopped after epoch %d/%d: the weights of %s (layer %s)"
+                            + " are not finite", epoch, recipe.epochs(), bad, layerOf(bad));
+                }
+            }
+            if (stopReason != null) {
+                // The epoch is not recorded and, above all, not checkpointed: the file keeps the last good epoch.
+                stopReason += checkpointFile == null ? "" : epochs.isEmpty()
+                        ? "; no epoch finished, so there is no checkpoint"
+                        : "; the checkpoint " + checkpointFile + " keeps epoch " + epochs.size();
+                break;
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
 
             Evaluation v = evaluate(model, validation, EVALUATION_BATCH, false);
             double accuracy = validation.size() == 0 ? Double.NaN : v.accuracy();
             // Without a validation set every epoch is "best", so the last one is kept.
-            boolean isBest = !diverged && (validation.size() == 0 || accuracy > bestAccuracy);
+            boolean isBest = validation.size() == 0 || accuracy > bestAccuracy;
             if (isBest) {
                 bestAccuracy = accuracy;
                 bestEpoch = epoch;
                 keepBest();
             }
             EpochMetrics m = new EpochMetrics(epoch, recipe.epochs(),
-                    diverged ? Double.NaN : stats.lossSum / stats.images,
+                    stats.images == 0 ? Double.NaN : stats.lossSum / stats.images,
                     stats.images == 0 ? Double.NaN : stats.correct / (double) stats.images,
                     v.loss(), accuracy, optimizer.learningRate(), stats.images, trainSeconds,
                     (System.nanoTime() - epochStart) / 1e9, isBest);
             epochs.add(m);
+            if (checkpointFile != null) {
+                saveCheckpoint(epochs, steps, train.size(), validation.size(), bestAccuracy, skipped, kernels);
+            }
             listeners.forEach(l -> l.onEpoch(m));
         }
-        History history = new History(epochs, bestEpoch, diverged);
+        resumeFrom = null;
+        History history = new History(epochs, bestEpoch, stopReason != null, stopReason, skipped);
         listeners.forEach(l -> l.onEnd(history));
         return history;
+    }
+
+    private void saveCheckpoint(List<EpochMetrics> epochs, int steps, int trainImages, int validationImages,
+                                double bestAccuracy, long skipped, Kernels kernels) {
+        Map<String, Tensor> bestWeights = bestEpoch == 0 ? Map.of() : bestState();
+        Checkpoint c = new Checkpoint(recipe, epochs.size(), steps, trainImages, validationImages, model.state(),
+                optimizer.getClass().getSimpleName(), optimizer.state(), bestEpoch, bestAccuracy, bestWeights,
+                epochs, skipped, kernels.name());
+        try {
+            c.save(checkpointFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the checkpoint " + checkpointFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A batch whose loss or gradient is not finite, thrown from inside the optimizer's closure so that the
+     * optimizer never gets to use it (SAM restores its weights on the way out).
+     */
+    private static final class NonFinite extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NonFinite(String what) {
+            super(what, null, false, false);
+        }
+    }
+
+    /** The first parameter, in backward order, with a non-finite gradient; null when all are finite. */
+    private String firstNonFiniteGradient() {
+        for (Map.Entry<String, Tensor> e : backwardOrder) {
+            if (!allFinite(e.getValue().grad())) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private String firstNonFiniteWeight() {
+        for (Map.Entry<String, Tensor> e : backwardOrder) {
+            if (!allFinite(e.getValue().data())) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    private static boolean allFinite(float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code fc1.weight} -> {@code fc1}: the layer a parameter belongs to. */
+    private static String layerOf(String parameter) {
+        int dot = parameter.lastIndexOf('.');
+        return dot < 0 ? parameter : parameter.substring(0, dot);
     }
 
     /** The reusable input arrays of one batch size, and the tensor view over them. */
@@ -219,28 +430,44 @@ public final class Trainer {
         double lossSum;
         long correct;
         int images;
+        /** The current step's figures, from its first evaluation, added to the sums once the step is taken. */
+        boolean firstEvaluation;
+        double stepLoss;
+        int stepCorrect;
     }
 
     /**
      * One optimizer step on the batch in {@code buf}. The closure recomputes loss and gradients; SAM calls it
-     * twice, and only the first call (at the current weights) counts in the epoch's statistics.
+     * twice, and only the first call (at the current weights) counts in the epoch's statistics. A non-finite loss
+     * or gradient throws {@link NonFinite} out of the closure, before the optimizer can use it.
      */
-    private float trainStep(BatchBuffers buf, StepStats stats) {
-        boolean[] first = {true};
-        return optimizer.step(() -> {
+    private void trainStep(BatchBuffers buf, StepStats stats) {
+        int n = buf.labels.length;
+        stats.firstEvaluation = true;
+        optimizer.step(() -> {
             optimizer.zeroGrad();
             Tensor logits = model.forward(buf.x);
             Tensor loss = Ops.crossEntropy(logits, buf.labels);
-            loss.backward();
-            if (first[0]) {
-                first[0] = false;
-                int n = buf.labels.length;
-                stats.lossSum += (double) loss.item() * n;
-                stats.correct += countCorrect(logits.data(), buf.labels, n, logits.dim(1));
-                stats.images += n;
+            float value = loss.item();
+            if (!Float.isFinite(value)) {
+                throw new NonFinite("the loss is " + value);
             }
-            return loss.item();
+            loss.backward();
+            String bad = firstNonFiniteGradient();
+            if (bad != null) {
+                throw new NonFinite("non-finite gradient of " + bad + " (layer " + layerOf(bad) + ")");
+            }
+            if (stats.firstEvaluation) {
+                stats.firstEvaluation = false;
+                stats.stepLoss = (double) value * n;
+                stats.stepCorrect = countCorrect(logits.data(), buf.labels, n, logits.dim(1));
+            }
+            return value;
         });
+        // Counted only once the step has been taken: a batch skipped at SAM's second evaluation does not count.
+        stats.lossSum += stats.stepLoss;
+        stats.correct += stats.stepCorrect;
+        stats.images += n;
     }
 
     private static int countCorrect(float[] logits, int[] labels, int n, int classes) {

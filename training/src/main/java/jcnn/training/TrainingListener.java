@@ -6,6 +6,9 @@ package jcnn.training;
  * listener implements only what it needs; a lambda is an epoch listener:
  * <pre>{@code trainer.addListener(m -> System.out.println(m.describe()));}</pre>
  * Listeners run on the training thread, between epochs: a slow one slows training but never disturbs its numbers.
+ * A run resumed from a {@link Checkpoint} calls {@code onEpoch} for the checkpoint's epochs first, right after
+ * {@code onStart}, so a log written from the listeners holds the whole run. The epoch's checkpoint is written
+ * before the listeners hear of it: one that throws stops training but does not cost the epoch.
  */
 @FunctionalInterface
 public interface TrainingListener {

@@ -3,7 +3,9 @@
  * the named optimizer and schedule, validation after every epoch, the best epoch's weights kept), reports each
  * epoch to {@link jcnn.training.TrainingListener}s ({@link jcnn.training.JsonLinesWriter} writes them as JSON
  * lines), evaluates a model on a dataset in batches (loss, accuracy, logits), and {@link jcnn.training.GridSearch}
- * reproduces the seed notebook's hyper-parameter search.
+ * reproduces the seed notebook's hyper-parameter search. A {@link jcnn.training.Checkpoint} after every epoch lets
+ * a run resume bit-identically, and a {@link jcnn.training.NanPolicy} says what a non-finite loss or gradient
+ * does (stop, naming the step and layer, or skip the batch).
  *
  * <p>Sub-packages: {@code nn} (layers, the seed CNN, weights on disk), {@code optim} (optimizers and schedules),
  * {@code data} (Fashion-MNIST files, datasets and batches).

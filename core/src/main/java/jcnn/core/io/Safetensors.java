@@ -481,8 +481,10 @@ public final class Safetensors {
     // Writing
 
     /**
-     * Writes every tensor and the metadata to {@code file}. The bytes go to a temporary file next to it that is
-     * then moved into place, so a crash mid-write never leaves a truncated checkpoint under the final name.
+     * Writes every tensor and the metadata to {@code file}. The bytes go to a temporary file next to it, are forced
+     * to disk, and the temporary file is then renamed over {@code file} (an atomic rename), after which the folder
+     * is forced too where the platform allows it: a process killed mid-write never leaves a truncated file under
+     * the final name, and after a power cut the name points at either the old bytes or the new ones.
      */
     public void write(Path file) throws IOException {
         // Larger dtypes first, then by name: the official layout, which keeps each I64 tensor 8-byte aligned.
@@ -532,10 +534,28 @@ public final class Safetensors {
                 for (String name : order) {
                     writeData(ch, tensors.get(name));
                 }
+                // Without this, a power cut after the rename can leave the new name pointing at unwritten blocks.
+                ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            forceFolder(file.toAbsolutePath().getParent());
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (the rename just made) to disk. Linux and macOS allow opening a folder for reading
+     * and forcing it; where that fails (Windows), the rename is still atomic, only its durability is the OS's.
+     */
+    private static void forceFolder(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not supported here: see above.
         }
     }
 

@@ -1,6 +1,8 @@
 package jcnn.training.optim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jcnn.core.Engine;
 import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
@@ -20,6 +22,9 @@ public class Adam extends Optimizer {
 
     /** PyTorch's defaults. */
     public static final double BETA1 = 0.9, BETA2 = 0.999, EPS = 1e-8;
+
+    /** The names of its state: PyTorch's. */
+    private static final String M = "exp_avg", V = "exp_avg_sq", STEP = "step";
 
     private final double beta1;
     private final double beta2;
@@ -92,6 +97,39 @@ public class Adam extends Optimizer {
         System.arraycopy(p.grad(), 0, scratch[i], 0, n);
         k.axpy(n, (float) weightDecay, p.data(), scratch[i]);
         return scratch[i];
+    }
+
+    /** The moments {@code exp_avg.i} (m) and {@code exp_avg_sq.i} (v), PyTorch's names, and the step count t. */
+    @Override
+    public State state() {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        for (int i = 0; i < m.length; i++) {
+            arrays.put(M + "." + i, m[i].clone());
+        }
+        for (int i = 0; i < v.length; i++) {
+            arrays.put(V + "." + i, v[i].clone());
+        }
+        return new State(arrays, Map.of(STEP, String.valueOf(t)));
+    }
+
+    @Override
+    public void loadState(State state, String source) {
+        checkState(state, source, List.of(M, V), List.of(STEP));
+        long steps;
+        try {
+            steps = Long.parseLong(state.values().get(STEP));
+        } catch (NumberFormatException e) {
+            steps = -1;
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("cannot load the state of " + getClass().getSimpleName() + " from "
+                    + source + ": " + STEP + "=" + state.values().get(STEP) + ", expected an integer >= 0");
+        }
+        for (int i = 0; i < m.length; i++) {
+            System.arraycopy(state.arrays().get(M + "." + i), 0, m[i], 0, m[i].length);
+            System.arraycopy(state.arrays().get(V + "." + i), 0, v[i], 0, v[i].length);
+        }
+        t = steps;
     }
 
     /** The number of steps taken, t in the bias corrections. */

@@ -1,7 +1,12 @@
 package jcnn.training.optim;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import jcnn.core.Tensor;
 
 /**
@@ -16,7 +21,12 @@ import jcnn.core.Tensor;
  * optimizer never changes it itself. The hot loops are the elementwise kernels of the current
  * {@link jcnn.core.Engine} ({@code axpy}, {@code scaleAdd}, {@code adamUpdate}, ...), fetched at each step.
  *
- * <p>Non-goals: parameter groups with different settings, sparse gradients, saving optimizer state.
+ * <p>What an optimizer carries from one step to the next (momentum buffers, Adam's moments and step count) is its
+ * {@link State}: {@link #state()} copies it out and {@link #loadState} puts it back, so that a run resumed from a
+ * checkpoint takes exactly the steps an uninterrupted run would have taken. The learning rate is not part of it:
+ * the schedule sets it before every step.
+ *
+ * <p>Non-goals: parameter groups with different settings, sparse gradients.
  */
 public abstract class Optimizer {
 
@@ -27,6 +37,23 @@ public abstract class Optimizer {
     @FunctionalInterface
     public interface Closure {
         float evaluate();
+    }
+
+    /**
+     * The state an optimizer keeps between steps: arrays by name (one per parameter, named {@code kind.index} with
+     * the index in {@link #parameters()} order, e.g. {@code momentum_buffer.3}) and scalars as strings (step counts,
+     * flags). The arrays are copies, flat, each as long as its parameter.
+     */
+    public record State(Map<String, float[]> arrays, Map<String, String> values) {
+        public State {
+            arrays = Collections.unmodifiableMap(new LinkedHashMap<>(arrays));
+            values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        }
+
+        /** The state of an optimizer that keeps none. */
+        public static State empty() {
+            return new State(Map.of(), Map.of());
+        }
     }
 
     /** The parameters, in the model's order; each requires a gradient. */
@@ -85,6 +112,19 @@ public abstract class Optimizer {
         this.lr = lr;
     }
 
+    /** A copy of everything this optimizer carries from one step to the next; see {@link State}. */
+    public abstract State state();
+
+    /**
+     * Restores a {@link #state()} taken from an optimizer of the same kind over parameters of the same sizes.
+     * Nothing is changed unless everything fits.
+     *
+     * @param source where the state came from, for the error message
+     * @throws IllegalArgumentException naming the source and the first entry that is missing, unknown or of the
+     *                                  wrong length
+     */
+    public abstract void loadState(State state, String source);
+
     /** The parameters this optimizer updates, in order. */
     public List<Tensor> parameters() {
         return params;
@@ -93,6 +133,45 @@ public abstract class Optimizer {
     /** The settings in one line, e.g. {@code SGD(lr=0.05, momentum=0.9, nesterov, weight_decay=0.0005)}. */
     @Override
     public abstract String toString();
+
+    /**
+     * Checks that {@code state} holds exactly the arrays {@code kind.i} for the given kinds and every parameter
+     * index {@code i} (each as long as parameter i), and exactly the scalar {@code keys}; throws naming the first
+     * problem.
+     */
+    final void checkState(State state, String source, List<String> kinds, List<String> keys) {
+        String prefix = "cannot load the state of " + getClass().getSimpleName() + " from " + source + ": ";
+        Set<String> expected = new TreeSet<>();
+        for (String kind : kinds) {
+            for (int i = 0; i < params.size(); i++) {
+                String name = kind + "." + i;
+                expected.add(name);
+                float[] a = state.arrays().get(name);
+                if (a == null) {
+                    throw new IllegalArgumentException(prefix + "array '" + name + "' is missing");
+                }
+                if (a.length != params.get(i).size()) {
+                    throw new IllegalArgumentException(prefix + "array '" + name + "' has " + a.length
+                            + " values, parameter " + i + " has " + params.get(i).size());
+                }
+            }
+        }
+        for (String name : state.arrays().keySet()) {
+            if (!expected.contains(name)) {
+                throw new IllegalArgumentException(prefix + "unexpected array '" + name + "'");
+            }
+        }
+        for (String key : keys) {
+            if (!state.values().containsKey(key)) {
+                throw new IllegalArgumentException(prefix + "value '" + key + "' is missing");
+            }
+        }
+        for (String key : state.values().keySet()) {
+            if (!keys.contains(key)) {
+                throw new IllegalArgumentException(prefix + "unexpected value '" + key + "'");
+            }
+        }
+    }
 
     static void requireNonNegative(String optimizer, String name, double value) {
         if (!(value >= 0 && Double.isFinite(value))) {

@@ -1,5 +1,7 @@
 package jcnn.training.optim;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import jcnn.core.Engine;
 import jcnn.core.Tensor;
@@ -21,6 +23,9 @@ import jcnn.kernels.Kernels;
  * <p>Non-goals: adaptive SAM (ASAM), m-sharpness (per-shard perturbations).
  */
 public final class Sam extends Optimizer {
+
+    /** The prefix of the base optimizer's state entries. */
+    private static final String BASE = "base.";
 
     private final Optimizer base;
     private final double rho;
@@ -71,13 +76,48 @@ public final class Sam extends Optimizer {
             k.axpy(n, 1f, perturb[i], p.data());           // climb to w + e
         }
 
-        closure.evaluate();                                // the gradients at w + e
-
-        for (int i = 0; i < params.size(); i++) {
-            System.arraycopy(saved[i], 0, params.get(i).data(), 0, params.get(i).size());
+        try {
+            closure.evaluate();                            // the gradients at w + e
+        } finally {
+            // Back to w even when the closure throws (a trainer refusing a non-finite gradient): the weights must
+            // never be left at the perturbed point.
+            for (int i = 0; i < params.size(); i++) {
+                System.arraycopy(saved[i], 0, params.get(i).data(), 0, params.get(i).size());
+            }
         }
         base.step();
         return loss;
+    }
+
+    /**
+     * The base optimizer's state, its names prefixed with {@code base.}: SAM itself keeps nothing between steps
+     * (the saved weights and the perturbation are scratch, rewritten at every step).
+     */
+    @Override
+    public State state() {
+        State inner = base.state();
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        inner.arrays().forEach((k, a) -> arrays.put(BASE + k, a));
+        Map<String, String> values = new LinkedHashMap<>();
+        inner.values().forEach((k, v) -> values.put(BASE + k, v));
+        return new State(arrays, values);
+    }
+
+    @Override
+    public void loadState(State state, String source) {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        state.arrays().forEach((k, a) -> arrays.put(unprefixed(k, source), a));
+        state.values().forEach((k, v) -> values.put(unprefixed(k, source), v));
+        base.loadState(new State(arrays, values), source);
+    }
+
+    private static String unprefixed(String key, String source) {
+        if (!key.startsWith(BASE)) {
+            throw new IllegalArgumentException("cannot load the state of SAM from " + source + ": unexpected entry '"
+                    + key + "' (expected names starting with '" + BASE + "')");
+        }
+        return key.substring(BASE.length());
     }
 
     /** Sets the rate of the base optimizer too: it is the one that takes the step. */

@@ -46,6 +46,17 @@ public final class SeedOptimizer extends Optimizer {
         }
     }
 
+    /** None: each step depends only on the weights, the gradients and the learning rate. */
+    @Override
+    public State state() {
+        return State.empty();
+    }
+
+    @Override
+    public void loadState(State state, String source) {
+        checkState(state, source, List.of(), List.of());
+    }
+
     @Override
     public String toString() {
         return "SeedOptimizer(lr=" + learningRate() + ", rho=" + rho + "; moves each of " + params.size()

@@ -1,6 +1,8 @@
 package jcnn.training.optim;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import jcnn.core.Engine;
 import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
@@ -18,6 +20,9 @@ import jcnn.kernels.Kernels;
  * allocated once.
  */
 public final class Sgd extends Optimizer {
+
+    /** The names of its state, PyTorch's where it has one. */
+    private static final String BUFFER = "momentum_buffer", STARTED = "started";
 
     private final double momentum;
     private final boolean nesterov;
@@ -81,6 +86,33 @@ public final class Sgd extends Optimizer {
             k.axpy(n, -lr, d, w);                   // p -= lr d
         }
         started = true;
+    }
+
+    /** The momentum buffers ({@code momentum_buffer.i}, once the first step has made them) and whether it has. */
+    @Override
+    public State state() {
+        Map<String, float[]> arrays = new LinkedHashMap<>();
+        if (started && momentum != 0) {
+            for (int i = 0; i < buffers.length; i++) {
+                arrays.put(BUFFER + "." + i, buffers[i].clone());
+            }
+        }
+        return new State(arrays, Map.of(STARTED, String.valueOf(started)));
+    }
+
+    @Override
+    public void loadState(State state, String source) {
+        String flag = state.values().get(STARTED);
+        boolean wasStarted = "true".equals(flag);
+        checkState(state, source, wasStarted && momentum != 0 ? List.of(BUFFER) : List.of(), List.of(STARTED));
+        if (!wasStarted && !"false".equals(flag)) {
+            throw new IllegalArgumentException("cannot load the state of SGD from " + source + ": " + STARTED
+                    + "=" + flag + ", expected true or false");
+        }
+        for (int i = 0; i < buffers.length; i++) {
+            buffers[i] = wasStarted && momentum != 0 ? state.arrays().get(BUFFER + "." + i).clone() : null;
+        }
+        started = wasStarted;
     }
 
     private float[] scratch(int i, int n) {
