@@ -556,7 +556,7 @@ final class VectorLoopsTemplate implements VectorLoops {
         return pad - j > 0 ? (pad - j + st - 1) / st : 0;
     }
 
-    /** One past the last output column whose tap j lands inside the image: xo * st - pad + j <= w - 1. */
+    /** One past the last output column whose tap j lands inside the image: {@code xo * st - pad + j <= w - 1}. */
     private static int endInside(int j, int pad, int st, int w, int ow) {
         int last = w - 1 + pad - j;
         int lo = firstInside(j, pad, st);
