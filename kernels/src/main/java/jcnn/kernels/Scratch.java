@@ -9,6 +9,7 @@ public final class Scratch {
 
     private static final int SLOTS = 8;
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+    private static final ThreadLocal<int[][]> INT_BUFFERS = ThreadLocal.withInitial(() -> new int[SLOTS][]);
 
     private Scratch() {
     }
@@ -19,6 +20,17 @@ public final class Scratch {
         float[] buffer = slots[slot];
         if (buffer == null || buffer.length < size) {
             buffer = new float[size];
+            slots[slot] = buffer;
+        }
+        return buffer;
+    }
+
+    /** An int buffer of at least {@code size} for the calling thread, in its own slots; contents unspecified. */
+    public static int[] ints(int slot, int size) {
+        int[][] slots = INT_BUFFERS.get();
+        int[] buffer = slots[slot];
+        if (buffer == null || buffer.length < size) {
+            buffer = new int[size];
             slots[slot] = buffer;
         }
         return buffer;

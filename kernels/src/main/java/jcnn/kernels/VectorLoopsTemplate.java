@@ -150,7 +150,7 @@ final class VectorLoopsTemplate implements VectorLoops {
             } else if (cols == NR) {
                 // B is (n, k): a row of packed panel is a column of B. A gather reads one vector of it at a time
                 // (NR rows of B at the same p), instead of NR scalar loads and stores.
-                int[] rowsOfB = new int[NR];
+                int[] rowsOfB = Scratch.ints(0, NR);   // reused: a new array per panel was 40 KB per step
                 for (int c = 0; c < NR; c++) {
                     rowsOfB[c] = c * ldb;
                 }
@@ -211,7 +211,7 @@ final class VectorLoopsTemplate implements VectorLoops {
 
     // The micro-kernel: a 4 x 3-vector tile of C in 12 registers. Per step of k it does 3 vector loads of B, 4
     // broadcasts of A and 12 independent FMAs: enough independent work to keep both FMA pipes busy through the FMA
-    // latency, and few enough loads that they never limit. At 512 bits that is 192 flops per 7 loads.
+    // latency, and few enough loads that they never limit. At 512 bits that is 192 multiply-adds (384 flops) per 7 loads.
     private static void micro(float[] ap, int ai, float[] bp, int bi, int kb,
                               float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
