@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code -Dcompare=true} through the command line: its settings are checked like every other one, and, once the
- * vector kernels are in the build, a tiny comparison writes its folder. The comparison itself is tested with
+ * {@code -Dcompare=true} through the command line: its settings are checked like every other one, and a tiny
+ * comparison writes its folder. The comparison itself is tested with
  * injected kernels in {@code jcnn.eval.compare.ComparisonTest}.
  */
 class MainCompareTest {
@@ -48,15 +46,6 @@ class MainCompareTest {
         return e.getMessage();
     }
 
-    private static boolean vectorKernelsBuilt() {
-        try {
-            Class.forName("jcnn.kernels.VectorKernels");
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
-        }
-    }
-
     @Test
     void badCompareSettingsFailInOneLineAndWriteNothing() {
         assertEquals("invalid compare=yes: expected true or false", fails(settings("compare", "yes")));
@@ -66,14 +55,7 @@ class MainCompareTest {
     }
 
     @Test
-    void withoutTheVectorKernelsCompareSaysSoInOneLine() {
-        assumeFalse(vectorKernelsBuilt(), "the vector kernels are in this build");
-        assertTrue(fails(settings("compare", "true")).startsWith("compare=true needs the vector kernels"));
-    }
-
-    @Test
     void aTinyComparisonWritesItsFolder() throws IOException {
-        assumeTrue(vectorKernelsBuilt(), "the vector kernels are not in this build yet");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new Main(settings("compare", "true", "limit", "256", "epochs", "1", "testLimit", "300"),
                 new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
