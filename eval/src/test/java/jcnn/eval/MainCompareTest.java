@@ -26,15 +26,8 @@ class MainCompareTest {
     Path tmp;
 
     private Properties settings(String... keyValues) {
-        Properties p = new Properties();
-        p.setProperty("user.dir", System.getProperty("user.dir"));
-        p.setProperty("user.home", tmp.toString());
-        p.setProperty("jcnn.download", "false");
-        p.setProperty("progress", "false");
-        p.setProperty("out", tmp.resolve("run").toString());
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.setProperty(keyValues[i], keyValues[i + 1]);
-        }
+        Properties p = MainSettings.of(tmp, "out", tmp.resolve("run").toString());
+        p.putAll(MainSettings.of(tmp, keyValues));
         return p;
     }
 

@@ -38,15 +38,8 @@ class MainResumeTest {
     Path tmp;
 
     private Properties settings(String... keyValues) {
-        Properties p = new Properties();
-        p.setProperty("user.dir", System.getProperty("user.dir"));
-        p.setProperty("user.home", tmp.toString());
-        p.setProperty("jcnn.download", "false");
-        p.setProperty("progress", "false");
-        p.setProperty("kernel", "scalar");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            p.setProperty(keyValues[i], keyValues[i + 1]);
-        }
+        Properties p = MainSettings.of(tmp, "kernel", "scalar");
+        p.putAll(MainSettings.of(tmp, keyValues));
         return p;
     }
 

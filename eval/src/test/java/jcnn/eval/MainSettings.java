@@ -1,0 +1,24 @@
+package jcnn.eval;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+/** Settings for Main in tests: isolated from the user's home and cache, no download, no progress bar. */
+final class MainSettings {
+
+    private MainSettings() {
+    }
+
+    /** The isolated base settings, then {@code keyValues} as name, value pairs. */
+    static Properties of(Path tmp, String... keyValues) {
+        Properties p = new Properties();
+        p.setProperty("user.dir", System.getProperty("user.dir"));
+        p.setProperty("user.home", tmp.toString());
+        p.setProperty("jcnn.download", "false");
+        p.setProperty("progress", "false");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+}
