@@ -220,9 +220,7 @@ public final class Main {
     }
 
     private static Machine machine(Kernels kernels) {
-        String name = kernels.name();
-        int bits = name.startsWith("vector-") ? Integer.parseInt(name.substring("vector-".length())) : 0;
-        return Machine.detect(name, bits, kernels.threads());
+        return Machine.detect(kernels.name(), kernels.vectorBits(), kernels.threads());
     }
 
     private Recipe gridSearch(Recipe recipe, Dataset trainingSet, Path runDir) throws IOException {

@@ -11,7 +11,9 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>{@code -Dkernel=scalar|vector}: the implementation. Default: vector when the incubator module
  *       {@code jdk.incubator.vector} is present, otherwise scalar, with one log line naming the flag to add.</li>
- *   <li>{@code -Dvector.bits=0|128|256|512}: the vector width; 0 means scalar. Default: the CPU's preferred width.</li>
+ *   <li>{@code -Dvector.bits=0|128|256|512}: the vector width; 0 means scalar. Default: the CPU's preferred width.
+ *       One width per JVM: {@link VectorWidth} reads the same property once, and a different width asked for in
+ *       {@code Properties} is an error that names the flag to start the JVM with.</li>
  *   <li>{@code -Dthreads=N}: threads for GEMM and the batch-parallel kernels. Default: available processors.</li>
  * </ul>
  */
@@ -93,19 +95,22 @@ public final class KernelProvider {
     }
 
     /**
-     * The Vector API kernels at the given width in bits (128, 256 or 512; -1 for the CPU's preferred width),
-     * using up to {@code threads} threads.
+     * The Vector API kernels, using up to {@code threads} threads. {@code bits} is -1 for this JVM's width, or the
+     * width the caller expects (128, 256 or 512), which must be this JVM's: the width is read once per JVM from
+     * {@code -Dvector.bits} ({@link VectorWidth}), because C2 compiles vector code well only for a constant species.
      *
-     * @throws IllegalArgumentException when the width is not supported or the Vector API is not loaded
+     * @throws IllegalArgumentException when the width is not this JVM's (the message names the flag to start the
+     *                                  JVM with) or the Vector API is not loaded
      */
     public static Kernels vector(int bits, int threads) {
         if (!vectorAvailable()) {
             throw new IllegalArgumentException("the vector kernels need the Vector API: add " + VECTOR_FLAG);
         }
+        Kernels kernels;
         try {
             // Loaded by name so that this class, and the scalar path, work on a JVM without the incubator module.
             Class<?> type = Class.forName("jcnn.kernels.VectorKernels");
-            return (Kernels) type.getConstructor(int.class, int.class).newInstance(bits, threads);
+            kernels = (Kernels) type.getConstructor(int.class).newInstance(threads);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -114,6 +119,12 @@ public final class KernelProvider {
         } catch (ReflectiveOperationException | LinkageError e) {
             throw new IllegalStateException("cannot load the vector kernels", e);
         }
+        if (bits != -1 && bits != kernels.vectorBits()) {
+            throw new IllegalArgumentException("vector.bits=" + bits + " asked for, but this JVM's vector width is "
+                    + kernels.vectorBits() + " bits: the width is fixed when the JVM starts; start it with"
+                    + " -Dvector.bits=" + bits);
+        }
+        return kernels;
     }
 
     private static int parseInt(String property, String value) {

@@ -14,19 +14,20 @@ package jcnn.kernels;
  *   <li>Gradient arguments start with {@code d}. The shapes are in the comment at each signature.</li>
  * </ul>
  *
- * <p>{@link ScalarKernels} is the reference; {@link VectorKernels} must agree with it within float32 rounding.
- * The composite convolution kernels have default bodies written with the primitives (im2col + GEMM), so an
- * implementation only overrides them when it has something faster.
+ * <p>A contract only, with no default bodies: {@link ScalarKernels} is the reference, written to be read (open its
+ * {@code conv2dForward} beside {@link VectorConv}'s); {@link VectorKernels} must agree with it within float32
+ * rounding. {@link KernelProvider} chooses between them; {@link TimedKernels} wraps either.
  */
 public interface Kernels {
 
-    /** A short name for logs and reports, such as {@code scalar} or {@code vector-512}. */
+    /** A short name for logs and reports, such as {@code scalar} or {@code vector-512}; never parsed. */
     String name();
 
+    /** The vector width in bits (128, 256 or 512), or 0 for kernels that do not use vectors. */
+    int vectorBits();
+
     /** How many threads the batch-parallel kernels and the GEMM may use (1 for the scalar reference). */
-    default int threads() {
-        return 1;
-    }
+    int threads();
 
     // ---------------------------------------------------------------------------------------------------------
     // GEMM
@@ -81,18 +82,7 @@ public interface Kernels {
      * <pre>x (n,c,h,w), weight (o,c,kh,kw), bias (o) or null -> y (n,o,oh,ow)</pre>
      * Per image: y_i (o, oh*ow) = weight (o, c*kh*kw) . im2col(x_i) (c*kh*kw, oh*ow).
      */
-    default void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s) {
-        int rows = s.colRows(), cols = s.colCols();
-        float[] col = Scratch.get(0, rows * cols);
-        for (int i = 0; i < s.n(); i++) {
-            im2col(x, i * s.c() * s.h() * s.w(), s, col, 0);
-            sgemm(false, false, s.o(), cols, rows, weight, 0, rows, col, 0, cols,
-                    y, i * s.o() * cols, cols, false);
-        }
-        if (bias != null) {
-            biasAdd(y, bias, s.n(), s.o(), cols);
-        }
-    }
+    void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s);
 
     /**
      * Convolution backward. Each gradient array may be null when it is not wanted; the others are accumulated.
@@ -103,26 +93,8 @@ public interface Kernels {
      *   -> dbias (o) += sum of dy over batch and pixels
      * </pre>
      */
-    default void conv2dBackward(float[] dy, float[] x, float[] weight,
-                                float[] dx, float[] dweight, float[] dbias, ConvShape s) {
-        int rows = s.colRows(), cols = s.colCols();
-        float[] col = Scratch.get(0, rows * cols);
-        for (int i = 0; i < s.n(); i++) {
-            int xOff = i * s.c() * s.h() * s.w();
-            int yOff = i * s.o() * cols;
-            if (dweight != null) {
-                im2col(x, xOff, s, col, 0);
-                sgemm(false, true, s.o(), rows, cols, dy, yOff, cols, col, 0, cols, dweight, 0, rows, true);
-            }
-            if (dx != null) {
-                sgemm(true, false, rows, cols, s.o(), weight, 0, rows, dy, yOff, cols, col, 0, cols, false);
-                col2im(col, 0, s, dx, xOff);
-            }
-        }
-        if (dbias != null) {
-            biasGrad(dy, s.n(), s.o(), cols, dbias);
-        }
-    }
+    void conv2dBackward(float[] dy, float[] x, float[] weight,
+                        float[] dx, float[] dweight, float[] dbias, ConvShape s);
 
     // ---------------------------------------------------------------------------------------------------------
     // Activations and pooling

@@ -9,9 +9,22 @@ package jcnn.kernels;
  */
 public final class ScalarKernels implements Kernels {
 
+    /** Each thread's im2col of the image it is working on: (c*kh*kw, oh*ow). */
+    private static final Scratch COLUMNS = new Scratch();
+
     @Override
     public String name() {
         return "scalar";
+    }
+
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
+    @Override
+    public int threads() {
+        return 1;
     }
 
     // A (m,k) or A^T, B (k,n) or B^T -> C (m,n)
@@ -114,6 +127,46 @@ public final class ScalarKernels implements Kernels {
                 }
             }
             dbias[ch] += sum;
+        }
+    }
+
+    // x (n,c,h,w), weight (o,c,kh,kw), bias (o) or null -> y (n,o,oh,ow)
+    // Per image: y_i (o, oh*ow) = weight (o, c*kh*kw) . im2col(x_i) (c*kh*kw, oh*ow), then the bias.
+    @Override
+    public void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s) {
+        int rows = s.colRows(), cols = s.colCols();
+        float[] col = COLUMNS.floats(rows * cols);
+        for (int i = 0; i < s.n(); i++) {
+            im2col(x, i * s.c() * s.h() * s.w(), s, col, 0);
+            sgemm(false, false, s.o(), cols, rows, weight, 0, rows, col, 0, cols,
+                    y, i * s.o() * cols, cols, false);
+        }
+        if (bias != null) {
+            biasAdd(y, bias, s.n(), s.o(), cols);
+        }
+    }
+
+    // dy (n,o,oh,ow), x (n,c,h,w), weight (o,c,kh,kw) -> dx +=, dweight +=, dbias += (each may be null)
+    // Per image: dweight += dy_i . im2col(x_i)^T; dx_i += col2im(weight^T . dy_i).
+    @Override
+    public void conv2dBackward(float[] dy, float[] x, float[] weight,
+                               float[] dx, float[] dweight, float[] dbias, ConvShape s) {
+        int rows = s.colRows(), cols = s.colCols();
+        float[] col = COLUMNS.floats(rows * cols);
+        for (int i = 0; i < s.n(); i++) {
+            int xOff = i * s.c() * s.h() * s.w();
+            int yOff = i * s.o() * cols;
+            if (dweight != null) {
+                im2col(x, xOff, s, col, 0);
+                sgemm(false, true, s.o(), rows, cols, dy, yOff, cols, col, 0, cols, dweight, 0, rows, true);
+            }
+            if (dx != null) {
+                sgemm(true, false, rows, cols, s.o(), weight, 0, rows, dy, yOff, cols, col, 0, cols, false);
+                col2im(col, 0, s, dx, xOff);
+            }
+        }
+        if (dbias != null) {
+            biasGrad(dy, s.n(), s.o(), cols, dbias);
         }
     }
 

@@ -21,13 +21,10 @@ import java.util.Objects;
  * results bit-identical to the wrapped kernels; cheap enough to leave on for a whole training run (two
  * {@code nanoTime} reads and two array increments per call, no allocation).
  *
- * <p>Convolution is the one place where the two paths differ in shape. The vector kernels override
- * {@link #conv2dForward}/{@link #conv2dBackward} with batch-parallel versions that do im2col, GEMM and the bias
- * internally, where no wrapper can see them; the scalar kernels use the interface's composite bodies. So every
- * convolution call is timed as a whole under {@link Category#CONVOLUTION} for every implementation, which keeps the
- * top-level breakdowns comparable. When the wrapped kernels do use the composite bodies, this class runs those
- * bodies itself, so their im2col, GEMM and bias calls pass through here too and are recorded separately, as
- * {@link Breakdown#insideConvolution()}: a finer view of the convolution time, never added to the top level twice.
+ * <p>Uniform: every method times one call to the same method of the wrapped kernels and nothing else, so it
+ * knows nothing of the implementation it wraps. A convolution is booked as a whole under
+ * {@link Category#CONVOLUTION}; the im2col, GEMM and bias work inside it is part of that time, and the GEMM, im2col
+ * and bias categories count only the calls made outside convolutions (the linear layers, for instance).
  *
  * <p>Non-goals: thread safety. The counters are plain fields for the thread that calls the kernels (the trainer
  * runs on one thread); kernels that use a thread pool internally are fine, because the timing wraps the whole call.
@@ -67,19 +64,13 @@ public final class TimedKernels implements Kernels {
     /**
      * A snapshot of the counters.
      *
-     * @param kernels            the wrapped kernels' name
-     * @param topLevel           every category, in declaration order: the calls made by the caller
-     * @param convolutionDetail  whether the wrapped kernels use the composite convolution, so that
-     *                           {@code insideConvolution} shows what the convolution time is made of
-     * @param insideConvolution  the im2col, GEMM and bias calls made inside the composite convolution (all zero when
-     *                           {@code convolutionDetail} is false); already included in the CONVOLUTION time
+     * @param kernels  the wrapped kernels' name
+     * @param topLevel every category, in declaration order: the calls made by the caller
      */
-    public record Breakdown(String kernels, Map<Category, Tally> topLevel, boolean convolutionDetail,
-                            Map<Category, Tally> insideConvolution) {
+    public record Breakdown(String kernels, Map<Category, Tally> topLevel) {
 
         public Breakdown {
             topLevel = Collections.unmodifiableMap(new EnumMap<>(topLevel));
-            insideConvolution = Collections.unmodifiableMap(new EnumMap<>(insideConvolution));
         }
 
         /** The time of all top-level kernel calls together, in seconds. */
@@ -91,29 +82,11 @@ public final class TimedKernels implements Kernels {
     private static final Category[] CATEGORIES = Category.values();
 
     private final Kernels delegate;
-    private final boolean compositeConvolution;
     private final long[] calls = new long[CATEGORIES.length];
     private final long[] nanos = new long[CATEGORIES.length];
-    private final long[] innerCalls = new long[CATEGORIES.length];
-    private final long[] innerNanos = new long[CATEGORIES.length];
-    /** True while this class runs a composite convolution body: its primitive calls are booked as inner calls. */
-    private boolean insideConvolution;
 
     public TimedKernels(Kernels delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.compositeConvolution = inheritsDefault(delegate, "conv2dForward", float[].class, float[].class,
-                float[].class, float[].class, ConvShape.class)
-                && inheritsDefault(delegate, "conv2dBackward", float[].class, float[].class, float[].class,
-                float[].class, float[].class, float[].class, ConvShape.class);
-    }
-
-    /** Whether {@code k}'s class takes the interface's default body of a method instead of its own. */
-    private static boolean inheritsDefault(Kernels k, String method, Class<?>... parameters) {
-        try {
-            return k.getClass().getMethod(method, parameters).getDeclaringClass() == Kernels.class;
-        } catch (NoSuchMethodException e) {
-            throw new AssertionError("Kernels has no method " + method, e);
-        }
     }
 
     /** The kernels this wraps. */
@@ -124,32 +97,21 @@ public final class TimedKernels implements Kernels {
     /** The counters so far. */
     public Breakdown breakdown() {
         Map<Category, Tally> top = new EnumMap<>(Category.class);
-        Map<Category, Tally> inner = new EnumMap<>(Category.class);
         for (Category c : CATEGORIES) {
             top.put(c, new Tally(calls[c.ordinal()], nanos[c.ordinal()]));
-            inner.put(c, new Tally(innerCalls[c.ordinal()], innerNanos[c.ordinal()]));
         }
-        return new Breakdown(delegate.name(), top, compositeConvolution, inner);
+        return new Breakdown(delegate.name(), top);
     }
 
     /** Sets every counter back to zero, e.g. to time training apart from evaluation. */
     public void reset() {
         Arrays.fill(calls, 0);
         Arrays.fill(nanos, 0);
-        Arrays.fill(innerCalls, 0);
-        Arrays.fill(innerNanos, 0);
     }
 
     private void record(Category c, long start) {
-        long elapsed = System.nanoTime() - start;
-        int i = c.ordinal();
-        if (insideConvolution) {
-            innerCalls[i]++;
-            innerNanos[i] += elapsed;
-        } else {
-            calls[i]++;
-            nanos[i] += elapsed;
-        }
+        calls[c.ordinal()]++;
+        nanos[c.ordinal()] += System.nanoTime() - start;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -158,6 +120,11 @@ public final class TimedKernels implements Kernels {
     @Override
     public String name() {
         return delegate.name();
+    }
+
+    @Override
+    public int vectorBits() {
+        return delegate.vectorBits();
     }
 
     @Override
@@ -205,17 +172,7 @@ public final class TimedKernels implements Kernels {
     @Override
     public void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s) {
         long t = System.nanoTime();
-        if (compositeConvolution) {
-            // The same body the wrapped kernels would run, but its im2col/sgemm/biasAdd calls come through here.
-            insideConvolution = true;
-            try {
-                Kernels.super.conv2dForward(x, weight, bias, y, s);
-            } finally {
-                insideConvolution = false;
-            }
-        } else {
-            delegate.conv2dForward(x, weight, bias, y, s);
-        }
+        delegate.conv2dForward(x, weight, bias, y, s);
         record(Category.CONVOLUTION, t);
     }
 
@@ -223,16 +180,7 @@ public final class TimedKernels implements Kernels {
     public void conv2dBackward(float[] dy, float[] x, float[] weight,
                                float[] dx, float[] dweight, float[] dbias, ConvShape s) {
         long t = System.nanoTime();
-        if (compositeConvolution) {
-            insideConvolution = true;
-            try {
-                Kernels.super.conv2dBackward(dy, x, weight, dx, dweight, dbias, s);
-            } finally {
-                insideConvolution = false;
-            }
-        } else {
-            delegate.conv2dBackward(dy, x, weight, dx, dweight, dbias, s);
-        }
+        delegate.conv2dBackward(dy, x, weight, dx, dweight, dbias, s);
         record(Category.CONVOLUTION, t);
     }
 

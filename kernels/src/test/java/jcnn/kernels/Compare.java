@@ -5,6 +5,9 @@ import java.util.Random;
 /**
  * Array comparisons whose failure says where and by how much: the first bad index, expected, actual, and the
  * maximum absolute and relative errors over the whole array.
+ *
+ * <p>Tolerances come in the order of {@code jcnn.core.Compare} (and numpy's {@code allclose} formula): the
+ * absolute {@code atol} first, then the relative {@code rtol}.
  */
 final class Compare {
 
@@ -30,26 +33,27 @@ final class Compare {
         }
     }
 
-    /** |expected - actual| <= rel * |expected| + abs at every index. */
-    static void assertClose(String what, float[] expected, float[] actual, int len, double rel, double abs) {
+    /** |expected - actual| <= atol + rtol * |expected| at every index. */
+    static void assertClose(String what, float[] expected, float[] actual, int len, double atol, double rtol) {
         for (int i = 0; i < len; i++) {
             double e = expected[i], a = actual[i];
-            boolean ok = Double.isNaN(e) ? Double.isNaN(a) : Math.abs(e - a) <= rel * Math.abs(e) + abs;
+            boolean ok = Double.isNaN(e) ? Double.isNaN(a) : Math.abs(e - a) <= atol + rtol * Math.abs(e);
             if (!ok) {
                 throw new AssertionError(what + ": at index " + i + ": expected " + expected[i] + ", actual "
-                        + actual[i] + " (tolerance " + rel + " rel + " + abs + " abs)" + errors(expected, actual, len));
+                        + actual[i] + " (tolerance " + atol + " abs + " + rtol + " rel)"
+                        + errors(expected, actual, len));
             }
         }
     }
 
-    /** Per-element tolerance: |expected - actual| <= rel * bound[i] + abs, where bound is e.g. sum |a_p b_p|. */
+    /** Per-element tolerance: |expected - actual| <= atol + rtol * bound[i], where bound is e.g. sum |a_p b_p|. */
     static void assertCloseTo(String what, float[] expected, float[] actual, float[] bound, int len,
-                              double rel, double abs) {
+                              double atol, double rtol) {
         for (int i = 0; i < len; i++) {
             double e = expected[i], a = actual[i];
-            if (!(Math.abs(e - a) <= rel * bound[i] + abs)) {
+            if (!(Math.abs(e - a) <= atol + rtol * bound[i])) {
                 throw new AssertionError(what + ": at index " + i + ": expected " + expected[i] + ", actual "
-                        + actual[i] + " (tolerance " + rel + " x " + bound[i] + " + " + abs + ")"
+                        + actual[i] + " (tolerance " + atol + " + " + rtol + " x " + bound[i] + ")"
                         + errors(expected, actual, len));
             }
         }

@@ -3,12 +3,14 @@ package jcnn.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static jcnn.kernels.Theories.bools;
+import static jcnn.kernels.Theories.qt;
+import static jcnn.kernels.Theories.range;
+import static jcnn.kernels.Theories.seeds;
+
 import java.util.Random;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /** The reference kernels against definitions simpler still: a naive triple loop, the adjoint identity, examples. */
 class ScalarKernelsTest {
@@ -31,51 +33,61 @@ class ScalarKernelsTest {
         }
     }
 
-    @Property(tries = 100)
-    void sgemmIsTheTripleLoop(@ForAll @IntRange(min = 1, max = 23) int m, @ForAll @IntRange(min = 1, max = 23) int n,
-                              @ForAll @IntRange(min = 1, max = 23) int kk, @ForAll boolean transA,
-                              @ForAll boolean transB, @ForAll boolean accumulate,
-                              @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll long seed) {
-        Random r = new Random(seed);
-        int aOff = r.nextInt(4), bOff = r.nextInt(4), cOff = r.nextInt(4);
-        int lda = (transA ? m : kk) + pad, ldb = (transB ? kk : n) + pad, ldc = n + pad;
-        float[] a = Compare.random(r, aOff + (transA ? kk : m) * lda);
-        float[] b = Compare.random(r, bOff + (transB ? n : kk) * ldb);
-        float[] c = Compare.random(r, cOff + m * ldc);
-        float[] expected = c.clone();
-        naiveGemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, expected, cOff, ldc, accumulate);
-        k.sgemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        // Exact: same products, same order. Also checks the padding between rows is left alone.
-        Compare.assertSame("sgemm", expected, c, c.length);
+    record GemmCase(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, int pad, long seed) {
     }
 
-    @Property(tries = 100)
-    void col2imIsTheAdjointOfIm2col(@ForAll @IntRange(min = 1, max = 3) int c,
-                                    @ForAll @IntRange(min = 1, max = 13) int h,
-                                    @ForAll @IntRange(min = 1, max = 13) int w,
-                                    @ForAll @IntRange(min = 1, max = 5) int kh,
-                                    @ForAll @IntRange(min = 1, max = 5) int kw,
-                                    @ForAll @IntRange(min = 1, max = 3) int stride,
-                                    @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll long seed) {
-        Assume.that(h + 2 * pad >= kh && w + 2 * pad >= kw);
-        ConvShape s = new ConvShape(1, c, h, w, 1, kh, kw, stride, pad);
-        Random r = new Random(seed);
-        float[] x = Compare.random(r, c * h * w);
-        float[] y = Compare.random(r, s.colRows() * s.colCols());
-        float[] col = new float[y.length];
-        float[] dx = new float[x.length];
-        k.im2col(x, 0, s, col, 0);
-        k.col2im(y, 0, s, dx, 0);
-        double left = 0, right = 0, scale = 0;
-        for (int i = 0; i < y.length; i++) {
-            left += (double) col[i] * y[i];
-            scale += Math.abs((double) col[i] * y[i]);
-        }
-        for (int i = 0; i < x.length; i++) {
-            right += (double) x[i] * dx[i];
-        }
-        // col2im sums overlapping windows in float, hence the small tolerance.
-        assertEquals(left, right, 1e-5 * scale + 1e-9, () -> "<im2col(x), y> != <x, col2im(y)> for " + s);
+    @Test
+    void sgemmIsTheTripleLoop() {
+        Gen<GemmCase> cases = in -> new GemmCase(range(1, 23).generate(in), range(1, 23).generate(in),
+                range(1, 23).generate(in), bools().generate(in), bools().generate(in), bools().generate(in),
+                range(0, 5).generate(in), seeds().generate(in));
+        qt("sgemmIsTheTripleLoop", 100).forAll(cases).checkAssert(g -> {
+            int m = g.m, n = g.n, kk = g.k, pad = g.pad;
+            boolean transA = g.transA, transB = g.transB;
+            Random r = new Random(g.seed);
+            int aOff = r.nextInt(4), bOff = r.nextInt(4), cOff = r.nextInt(4);
+            int lda = (transA ? m : kk) + pad, ldb = (transB ? kk : n) + pad, ldc = n + pad;
+            float[] a = Compare.random(r, aOff + (transA ? kk : m) * lda);
+            float[] b = Compare.random(r, bOff + (transB ? n : kk) * ldb);
+            float[] c = Compare.random(r, cOff + m * ldc);
+            float[] expected = c.clone();
+            naiveGemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, expected, cOff, ldc, g.accumulate);
+            k.sgemm(transA, transB, m, n, kk, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, g.accumulate);
+            // Exact: same products, same order. Also checks the padding between rows is left alone.
+            Compare.assertSame("sgemm", expected, c, c.length);
+        });
+    }
+
+    record ColumnsCase(int c, int h, int w, int kh, int kw, int stride, int pad, long seed) {
+    }
+
+    @Test
+    void col2imIsTheAdjointOfIm2col() {
+        Gen<ColumnsCase> cases = in -> new ColumnsCase(range(1, 3).generate(in), range(1, 13).generate(in),
+                range(1, 13).generate(in), range(1, 5).generate(in), range(1, 5).generate(in),
+                range(1, 3).generate(in), range(0, 2).generate(in), seeds().generate(in));
+        qt("col2imIsTheAdjointOfIm2col", 100)
+                .forAll(cases.assuming(g -> g.h + 2 * g.pad >= g.kh && g.w + 2 * g.pad >= g.kw))
+                .checkAssert(g -> {
+                    ConvShape s = new ConvShape(1, g.c, g.h, g.w, 1, g.kh, g.kw, g.stride, g.pad);
+                    Random r = new Random(g.seed);
+                    float[] x = Compare.random(r, g.c * g.h * g.w);
+                    float[] y = Compare.random(r, s.colRows() * s.colCols());
+                    float[] col = new float[y.length];
+                    float[] dx = new float[x.length];
+                    k.im2col(x, 0, s, col, 0);
+                    k.col2im(y, 0, s, dx, 0);
+                    double left = 0, right = 0, scale = 0;
+                    for (int i = 0; i < y.length; i++) {
+                        left += (double) col[i] * y[i];
+                        scale += Math.abs((double) col[i] * y[i]);
+                    }
+                    for (int i = 0; i < x.length; i++) {
+                        right += (double) x[i] * dx[i];
+                    }
+                    // col2im sums overlapping windows in float, hence the small tolerance.
+                    assertEquals(left, right, 1e-5 * scale + 1e-9, () -> "<im2col(x), y> != <x, col2im(y)> for " + s);
+                });
     }
 
     @Test

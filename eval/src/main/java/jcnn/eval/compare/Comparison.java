@@ -242,8 +242,8 @@ public final class Comparison {
             TestResults results = TestResults.compute(test.labels(), evaluation.logits(), ClassNames.fashionMnist());
             out.println(String.format(Locale.ROOT, "%s: test accuracy %.4f, evaluated in %.1f s",
                     role, results.accuracy(), testSeconds));
-            return new PathResult(role, kernels.name(), kernels.threads(), initialLogits, history.epochs(), training,
-                    evaluation.logits(), testSeconds, results);
+            return new PathResult(role, kernels.name(), kernels.vectorBits(), kernels.threads(), initialLogits,
+                    history.epochs(), training, evaluation.logits(), testSeconds, results);
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import jcnn.eval.report.AtomicFiles;
 import jcnn.eval.report.ExtraSection;
@@ -63,12 +62,8 @@ public final class ComparisonReport {
                 + "\nthe sections above this one show the " + v.kernels() + " path; the tables below show both"));
         sections.addAll(measurements(r));
         return new RunReport("Fashion-MNIST seed CNN, " + r.scalar().kernels() + " vs " + v.kernels() + " kernels",
-                Instant.now(), recipe, Machine.detect(v.kernels(), vectorBits(v.kernels()), v.threads()),
+                Instant.now(), recipe, Machine.detect(v.kernels(), v.vectorBits(), v.threads()),
                 v.epochs(), v.test(), sections);
-    }
-
-    private static int vectorBits(String kernels) {
-        return kernels.startsWith("vector-") ? Integer.parseInt(kernels.substring("vector-".length())) : 0;
     }
 
     /** comparison.md: what was run, a summary sentence, then every measurement table. */
@@ -138,8 +133,7 @@ public final class ComparisonReport {
 
     /** Every measurement section, in reading order. */
     public static List<ExtraSection> measurements(Comparison.Result r) {
-        return List.of(testSet(r), agreement(r), speed(r), epochs(r), breakdown(r), insideConvolution(r),
-                classificationReports(r));
+        return List.of(testSet(r), agreement(r), speed(r), epochs(r), breakdown(r), classificationReports(r));
     }
 
     private static ExtraSection.Table testSet(Comparison.Result r) {
@@ -243,52 +237,8 @@ public final class ComparisonReport {
                 rows, "Measured by wrapping each path's kernels in TimedKernels during Trainer.fit (training steps"
                         + " and the validation pass after each epoch); shares are of the training wall time. Every"
                         + " convolution, forward or backward, is booked as a whole under \"" + Category.CONVOLUTION
-                        .label() + "\" on both paths, because the vector kernels fuse im2col, GEMM and bias inside"
-                        + " their batch-parallel convolution where no wrapper can see them; so the GEMM, im2col and"
-                        + " bias rows here are the calls made outside convolutions (the linear layers). The next"
-                        + " table splits the convolution time where a path allows it.");
-    }
-
-    private static ExtraSection.Table insideConvolution(Comparison.Result r) {
-        PathResult s = r.scalar(), v = r.vector();
-        List<List<String>> rows = new ArrayList<>();
-        for (Category c : List.of(Category.IM2COL, Category.GEMM, Category.BIAS)) {
-            rows.add(insideRow(c.label(), s, v, b -> b.insideConvolution().get(c).nanos(), false));
-        }
-        rows.add(insideRow("rest (loops, scratch, timing)", s, v, b -> convolutionNanos(b) - insideNanos(b), false));
-        rows.add(insideRow("convolution in all", s, v, ComparisonReport::convolutionNanos, true));
-        List<String> fused = new ArrayList<>();
-        for (PathResult p : List.of(s, v)) {
-            if (!p.training().convolutionDetail()) {
-                fused.add(p.kernels());
-            }
-        }
-        String note = "Shares are of the path's convolution time.";
-        if (!fused.isEmpty()) {
-            note += " " + String.join(" and ", fused) + ": not separable, because these kernels run their own"
-                    + " batch-parallel convolution with im2col and GEMM inside; its total is the last row.";
-        }
-        String sr = s.role(), vr = v.role();
-        return new ExtraSection.Table(PREFIX + "inside the convolution",
-                List.of("part", sr + " s", sr + " share", vr + " s", vr + " share"), rows, note);
-    }
-
-    /** One part of the convolution on both paths; "n/a" where a path cannot split it, unless {@code total}. */
-    private static List<String> insideRow(String name, PathResult s, PathResult v, ToLongFunction<Breakdown> nanos,
-                                          boolean total) {
-        List<String> row = new ArrayList<>(List.of(name));
-        for (PathResult p : List.of(s, v)) {
-            Breakdown b = p.training();
-            if (b.convolutionDetail() || total) {
-                double sec = Math.max(0, nanos.applyAsLong(b)) / 1e9;
-                row.add(seconds(sec));
-                row.add(share(sec, convolutionNanos(b) / 1e9));
-            } else {
-                row.add("n/a");
-                row.add("n/a");
-            }
-        }
-        return row;
+                        .label() + "\" on both paths, with its im2col, GEMM and bias inside it; so the GEMM, im2col"
+                        + " and bias rows here are the calls made outside convolutions (the linear layers).");
     }
 
     private static ExtraSection.Text classificationReports(Comparison.Result r) {
@@ -344,10 +294,6 @@ public final class ComparisonReport {
 
     private static long convolutionNanos(Breakdown b) {
         return b.topLevel().get(Category.CONVOLUTION).nanos();
-    }
-
-    private static long insideNanos(Breakdown b) {
-        return b.insideConvolution().values().stream().mapToLong(Tally::nanos).sum();
     }
 
     /** Training time spent outside any kernel call; never shown below 0 (the two clocks are read apart). */

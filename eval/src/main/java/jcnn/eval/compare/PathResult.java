@@ -10,7 +10,8 @@ import jcnn.training.EpochMetrics;
  * test-set logits and results, how long the test evaluation took, and its logits before training.
  *
  * @param role          "scalar" or "vector": the side of the comparison
- * @param kernels       the kernels' own name ({@code scalar}, {@code vector-512}, ...)
+ * @param kernels       the kernels' own name ({@code scalar}, {@code vector-512}, ...), for people to read
+ * @param vectorBits    the kernels' vector width in bits, 0 for scalar ({@code Kernels.vectorBits()})
  * @param threads       the kernels' thread count
  * @param initialLogits (probe images, classes) row-major: the untrained model's logits on the first test images,
  *                      where the two paths' weights are still identical
@@ -20,8 +21,8 @@ import jcnn.training.EpochMetrics;
  * @param testSeconds   wall time of the forward passes over the test set
  * @param test          accuracy, classification report and the rest, computed from {@code logits}
  */
-public record PathResult(String role, String kernels, int threads, float[] initialLogits, List<EpochMetrics> epochs,
-                         TimedKernels.Breakdown training, float[] logits, double testSeconds, TestResults test) {
+public record PathResult(String role, String kernels, int vectorBits, int threads, float[] initialLogits,
+                         List<EpochMetrics> epochs, TimedKernels.Breakdown training, float[] logits, double testSeconds, TestResults test) {
 
     public PathResult {
         epochs = List.copyOf(epochs);

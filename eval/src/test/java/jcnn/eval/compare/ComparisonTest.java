@@ -94,12 +94,10 @@ class ComparisonTest {
             TimedKernels.Breakdown b = p.training();
             assertEquals(List.of(Category.values()), List.copyOf(b.topLevel().keySet()));
             b.topLevel().forEach((c, t) -> assertTrue(t.nanos() >= 0 && t.calls() >= 0, p.role() + " " + c));
-            b.insideConvolution().forEach((c, t) -> assertTrue(t.nanos() >= 0, p.role() + " inside " + c));
             for (Category used : List.of(Category.CONVOLUTION, Category.GEMM, Category.BIAS, Category.POOLING,
                     Category.ACTIVATION, Category.LOSS, Category.OPTIMIZER)) {
                 assertTrue(b.topLevel().get(used).calls() > 0, p.role() + ": no " + used + " calls");
             }
-            assertTrue(b.convolutionDetail(), "the scalar kernels use the composite convolution");
             assertTrue(b.totalSeconds() <= p.fitSeconds(), "kernel time cannot exceed the wall time of fit");
         }
     }
@@ -124,9 +122,6 @@ class ComparisonTest {
         assertTrue(r.agreement().maxAbsDifference() > 0, "the perturbation must be measured");
         assertTrue(r.initial().maxAbsDifference() > 0, "even before training");
         assertFalse(r.agreement().identical());
-        // Kernels with their own convolution cannot be split inside it, and the report says so.
-        assertFalse(r.vector().training().convolutionDetail());
-        assertTrue(ComparisonReport.markdown(r).contains("not separable"));
     }
 
     @Test
@@ -136,7 +131,7 @@ class ComparisonTest {
         String md = Files.readString(tmp.resolve(ComparisonReport.MARKDOWN_FILE));
         String html = Files.readString(tmp.resolve(HtmlReportWriter.REPORT_FILE));
         for (String heading : List.of("test set", "agreement between the paths", "speed", "epochs",
-                "where the training time goes", "inside the convolution", "classification reports")) {
+                "where the training time goes", "classification reports")) {
             String capitalised = Character.toUpperCase(heading.charAt(0)) + heading.substring(1);
             assertTrue(md.contains("\n## " + capitalised + "\n"), "comparison.md lacks '" + heading + "'");
             assertTrue(html.contains("Kernel comparison: " + heading), "report.html lacks '" + heading + "'");

@@ -1,0 +1,58 @@
+package jcnn.kernels;
+
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.List;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * The property-test set-up every kernel property shares (QuickTheories, inside ordinary JUnit tests): one fixed
+ * seed, printed with each property so that a failure can be replayed, and the generators of awkward sizes.
+ *
+ * <p>Replay or vary: {@code -DQT_SEED=N} (QuickTheories' own name for it) replaces the seed of every property.
+ * A failure prints the shrunk case (a record, so every field is named), the seed, and, from {@link Compare}, the
+ * index, expected, actual and the max absolute and relative errors.
+ */
+final class Theories {
+
+    /** The system property that overrides the seed. */
+    static final String SEED_PROPERTY = "QT_SEED";
+    /** The seed when {@value #SEED_PROPERTY} is not set. */
+    static final long DEFAULT_SEED = 20261201L;
+    /** The seed of this run. */
+    static final long SEED = Long.getLong(SEED_PROPERTY, DEFAULT_SEED);
+
+    private Theories() {
+    }
+
+    /** A theory with the run's seed and {@code examples} tries; prints both under the property's name. */
+    static QuickTheory qt(String property, int examples) {
+        System.out.printf("property %s: %d tries, seed %d (replay with -D%s=%d)%n",
+                property, examples, SEED, SEED_PROPERTY, SEED);
+        return QuickTheory.qt().withFixedSeed(SEED).withExamples(examples);
+    }
+
+    /** Integers in [lo, hi]; QuickTheories skews its draws towards the bounds, which are the edge cases. */
+    static Gen<Integer> range(int lo, int hi) {
+        return integers().between(lo, hi);
+    }
+
+    /** Sizes that stress the edges: 1, primes, just around 4, 16, 48 (one micro-tile at 512 bits), and more. */
+    static Gen<Integer> awkwardSize() {
+        return Generate.pick(List.of(1, 2, 3, 4, 5, 7, 11, 13, 15, 16, 17, 23, 31, 47, 48, 49, 53, 97))
+                .mix(range(1, 150));
+    }
+
+    static Gen<Boolean> bools() {
+        return booleans().all();
+    }
+
+    /** The seed of a case's random data: one long per case, so the shrunk case names the data exactly. */
+    static Gen<Long> seeds() {
+        return longs().all();
+    }
+}
