@@ -2,10 +2,12 @@
  * The numeric kernels of the engine: plain functions over {@code float[]} arrays, with no notion of tensors,
  * graphs or layers.
  *
- * <p>{@link jcnn.kernels.Kernels} is the one interface. {@link jcnn.kernels.ScalarKernels} is the readable reference:
- * the test oracle, the teaching text and the fallback. {@link jcnn.kernels.VectorKernels} is the same contract in
- * SIMD with the Vector API. {@link jcnn.kernels.KernelProvider} is the one place where the choice between them
- * (system property {@code kernel=scalar|vector}, width {@code vector.bits}) and the thread count are made.
+ * <p>{@link jcnn.kernels.Kernels} is the one interface, a contract without bodies. {@link jcnn.kernels.ScalarKernels}
+ * is the readable reference: the test oracle, the teaching text and the fallback. {@link jcnn.kernels.VectorKernels}
+ * is the same contract in SIMD with the Vector API, a facade over one file per topic: {@code VectorGemm},
+ * {@code VectorConv}, {@code VectorElementwise}, all at the JVM's one width ({@link jcnn.kernels.VectorWidth},
+ * {@code -Dvector.bits}). {@link jcnn.kernels.KernelProvider} is the one place where the choice between them
+ * (system property {@code kernel=scalar|vector}) and the thread count are made.
  * {@link jcnn.kernels.TimedKernels} wraps any of them to measure how the time splits between GEMM, convolution,
  * pooling, activation, loss and optimizer.
  *

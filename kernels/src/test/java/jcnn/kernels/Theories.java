@@ -19,6 +19,12 @@ import org.quicktheories.generators.Generate;
  */
 final class Theories {
 
+    /**
+     * The JUnit tag of the test classes that must run once per vector width (kernels/pom.xml forks a JVM for each
+     * and keeps them out of the default run, also when {@code -Dtest=...} names them).
+     */
+    static final String PER_WIDTH = "per-vector-width";
+
     /** The system property that overrides the seed. */
     static final String SEED_PROPERTY = "QT_SEED";
     /** The seed when {@value #SEED_PROPERTY} is not set. */

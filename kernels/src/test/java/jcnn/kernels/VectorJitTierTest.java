@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * reduceLanes(ADD) failed this once: its order differs between the two, which made the weight gradient depend on
  * the thread count through timing. The build runs this class in the per-width forks, so every width is checked.
  */
+@Tag(Theories.PER_WIDTH)
 class VectorJitTierTest {
 
     /** The reductions whose order could depend on the tier: dot products, a sum, a sum of squares, as bits. */

@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import org.quicktheories.core.Gen;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * The vector kernels against the scalar reference at this JVM's width, over awkward shapes: 1, primes, tails
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * ({@code -Dvector.bits=128}, {@code 256}, {@code 512}; kernels/pom.xml), since a JVM has one width. A width the CPU
  * lacks is slow but still correct. Seeds, tries and replay: {@link Theories}.
  */
+@Tag(Theories.PER_WIDTH)
 class VectorKernelsProperties {
 
     private static final double REL = 1e-5, ABS = 1e-6;
