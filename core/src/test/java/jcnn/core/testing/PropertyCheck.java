@@ -54,7 +54,7 @@ public final class PropertyCheck {
         return SEED;
     }
 
-    /** Checks {@code property} on at least {@code tries} distinct cases from {@code cases}; fails with the shrunk case. */
+    /** Checks {@code property} on at least {@code tries} distinct cases from {@code cases}; fails with the smallest. */
     public static <T> void forAll(int tries, Gen<T> cases, Consumer<T> property) {
         forAll(tries, SHRINK_CYCLES, cases, property);
     }
