@@ -1,17 +1,18 @@
 package jcnn.core;
 
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import jcnn.core.testing.PropertyCheck;
 import jcnn.kernels.KernelProvider;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Every op's gradient, and that of a small CNN made of them, against float64 finite differences
@@ -22,9 +23,13 @@ import net.jqwik.api.constraints.IntRange;
 @SuppressWarnings("try")   // scopes are opened for their effect, not referenced
 class GradCheckProperties {
 
-    @Provide
-    Arbitrary<Integer> sizes() {
-        return Arbitraries.of(1, 2, 3, 5, 7);
+    /** Sizes 1, 2 and odd primes; a failing case shrinks towards 1. */
+    private static Gen<Integer> sizes() {
+        return Generate.pick(List.of(1, 2, 3, 5, 7));
+    }
+
+    private static Gen<Integer> between(int min, int max) {
+        return integers().between(min, max);
     }
 
     private static Tensor param(Random rng, double scale, int... shape) {
@@ -35,76 +40,137 @@ class GradCheckProperties {
         return t.requiresGrad(true);
     }
 
-    @Property(tries = 200)
-    void conv2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
-                @ForAll("sizes") int h, @ForAll("sizes") int w, @ForAll @IntRange(min = 1, max = 3) int o,
-                @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
-                @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll boolean withBias, @ForAll long seed) {
-        Assume.that(h + 2 * pad >= k && w + 2 * pad >= k);
-        Random rng = new Random(seed);
-        Tensor x = param(rng, 1, n, c, h, w);
-        Tensor weight = param(rng, 1 / Math.sqrt(c * k * k), o, c, k, k);
-        Tensor bias = param(rng, 0.5, o);
-        GradCheck.check(in -> Ops.conv2d(in[0], in[1], withBias ? in[2] : null, stride, pad), x, weight, bias);
+    record Conv(int n, int c, int h, int w, int o, int k, int stride, int pad, boolean withBias, long seed) {
     }
 
-    @Property(tries = 200)
-    void maxPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 2) int c,
-                   @ForAll("sizes") int h, @ForAll("sizes") int w, @ForAll @IntRange(min = 1, max = 3) int k,
-                   @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll long seed) {
-        Assume.that(h >= k && w >= k);
-        // Distinct values 0.1 apart, shuffled: no two elements of a window come within 2 eps of each other,
-        // so no finite-difference step crosses a tie.
-        int size = n * c * h * w;
-        List<Float> values = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            values.add(0.1f * (i - size / 2));
+    @Test
+    void conv2d() {
+        Gen<Conv> cases = in -> new Conv(between(1, 2).generate(in), between(1, 3).generate(in),
+                sizes().generate(in), sizes().generate(in), between(1, 3).generate(in), between(1, 3).generate(in),
+                between(1, 2).generate(in), between(0, 2).generate(in), booleans().all().generate(in),
+                longs().all().generate(in));
+        PropertyCheck.forAll(200, cases.assuming(p -> p.h() + 2 * p.pad() >= p.k() && p.w() + 2 * p.pad() >= p.k()),
+                p -> {
+                    Random rng = new Random(p.seed());
+                    Tensor x = param(rng, 1, p.n(), p.c(), p.h(), p.w());
+                    Tensor weight = param(rng, 1 / Math.sqrt(p.c() * p.k() * p.k()), p.o(), p.c(), p.k(), p.k());
+                    Tensor bias = param(rng, 0.5, p.o());
+                    GradCheck.check(in -> Ops.conv2d(in[0], in[1], p.withBias() ? in[2] : null, p.stride(), p.pad()),
+                            x, weight, bias);
+                });
+    }
+
+    record Pool(int n, int c, int h, int w, int k, int stride, long seed) {
+    }
+
+    @Test
+    void maxPool2d() {
+        Gen<Pool> cases = in -> new Pool(between(1, 2).generate(in), between(1, 2).generate(in),
+                sizes().generate(in), sizes().generate(in), between(1, 3).generate(in), between(1, 3).generate(in),
+                longs().all().generate(in));
+        PropertyCheck.forAll(200, cases.assuming(p -> p.h() >= p.k() && p.w() >= p.k()), p -> {
+            // Distinct values 0.1 apart, shuffled: no two elements of a window come within 2 eps of each other,
+            // so no finite-difference step crosses a tie.
+            int size = p.n() * p.c() * p.h() * p.w();
+            List<Float> values = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                values.add(0.1f * (i - size / 2));
+            }
+            Collections.shuffle(values, new Random(p.seed()));
+            float[] data = new float[size];
+            for (int i = 0; i < size; i++) {
+                data[i] = values.get(i);
+            }
+            Tensor x = Tensor.of(data, p.n(), p.c(), p.h(), p.w()).requiresGrad(true);
+            GradCheck.check(in -> Ops.maxPool2d(in[0], p.k(), p.stride()), x);
+        });
+    }
+
+    record Linear(int n, int in, int out, boolean withBias, long seed) {
+    }
+
+    @Test
+    void linear() {
+        Gen<Linear> cases = sizes().zip(sizes(), sizes(), booleans().all(), longs().all(), Linear::new);
+        PropertyCheck.forAll(100, cases, p -> {
+            Random rng = new Random(p.seed());
+            Tensor x = param(rng, 1, p.n(), p.in());
+            Tensor weight = param(rng, 1 / Math.sqrt(p.in()), p.out(), p.in());
+            Tensor bias = param(rng, 0.5, p.out());
+            GradCheck.check(a -> Ops.linear(a[0], a[1], p.withBias() ? a[2] : null), x, weight, bias);
+        });
+    }
+
+    record Plane(int a, int b, long seed) {
+    }
+
+    private static Gen<Plane> planes() {
+        return sizes().zip(sizes(), longs().all(), Plane::new);
+    }
+
+    @Test
+    void relu() {
+        PropertyCheck.forAll(50, planes(),
+                p -> GradCheck.check(in -> Ops.relu(in[0]), param(new Random(p.seed()), 1, p.a(), p.b())));
+    }
+
+    record Logits(int n, int classes, int scale, long seed) {
+    }
+
+    @Test
+    void crossEntropyAndLogSoftmax() {
+        Gen<Logits> cases = between(1, 5).zip(between(1, 7), between(1, 4), longs().all(), Logits::new);
+        PropertyCheck.forAll(100, cases, p -> {
+            Random rng = new Random(p.seed());
+            Tensor logits = param(rng, p.scale(), p.n(), p.classes());
+            int[] target = rng.ints(p.n(), 0, p.classes()).toArray();
+            GradCheck.check(in -> Ops.crossEntropy(in[0], target), logits);
+            GradCheck.check(in -> Ops.logSoftmax(in[0]), logits);
+        });
+    }
+
+    @Test
+    void elementwiseAndShapes() {
+        PropertyCheck.forAll(50, planes(), p -> {
+            Random rng = new Random(p.seed());
+            Tensor x = param(rng, 1, p.a(), 1, p.b());
+            Tensor y = param(rng, 1, p.a(), 1, p.b());
+            GradCheck.check(in -> Ops.add(in[0], in[1]), x, y);
+            GradCheck.check(in -> Ops.mul(in[0], in[1]), x, y);
+            GradCheck.check(in -> Ops.sum(in[0]), x);
+            GradCheck.check(in -> Ops.flatten(in[0]), x);
+            GradCheck.check(in -> Ops.reshape(in[0], p.b(), -1), x);
+        });
+    }
+
+    /** One small-CNN case; its tensors and targets are drawn from its seed, always in the same order. */
+    record Cnn(int n, int c, int h, int w, int o, int k, int pad, int classes, long seed) {
+
+        /** The finite-difference step; see {@link #smallCnn}. */
+        static final double EPS = 1e-3;
+
+        /** x, conv weight, conv bias, fc weight, fc bias, then the targets. */
+        record Inputs(Tensor[] tensors, int[] target) {
         }
-        Collections.shuffle(values, new Random(seed));
-        float[] data = new float[size];
-        for (int i = 0; i < size; i++) {
-            data[i] = values.get(i);
+
+        Inputs inputs() {
+            Random rng = new Random(seed);
+            int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
+            int features = o * (oh / 2) * (ow / 2);
+            Tensor x = param(rng, 1, n, c, h, w);
+            Tensor convW = param(rng, 1 / Math.sqrt(c * k * k), o, c, k, k);
+            Tensor convB = param(rng, 0.5, o);
+            Tensor fcW = param(rng, 1 / Math.sqrt(features), classes, features);
+            Tensor fcB = param(rng, 0.5, classes);
+            int[] target = rng.ints(n, 0, classes).toArray();
+            return new Inputs(new Tensor[] {x, convW, convB, fcW, fcB}, target);
         }
-        Tensor x = Tensor.of(data, n, c, h, w).requiresGrad(true);
-        GradCheck.check(in -> Ops.maxPool2d(in[0], k, stride), x);
-    }
 
-    @Property(tries = 100)
-    void linear(@ForAll("sizes") int n, @ForAll("sizes") int in, @ForAll("sizes") int out,
-                @ForAll boolean withBias, @ForAll long seed) {
-        Random rng = new Random(seed);
-        Tensor x = param(rng, 1, n, in);
-        Tensor weight = param(rng, 1 / Math.sqrt(in), out, in);
-        Tensor bias = param(rng, 0.5, out);
-        GradCheck.check(a -> Ops.linear(a[0], a[1], withBias ? a[2] : null), x, weight, bias);
-    }
-
-    @Property(tries = 50)
-    void relu(@ForAll("sizes") int a, @ForAll("sizes") int b, @ForAll long seed) {
-        GradCheck.check(in -> Ops.relu(in[0]), param(new Random(seed), 1, a, b));
-    }
-
-    @Property(tries = 100)
-    void crossEntropyAndLogSoftmax(@ForAll @IntRange(min = 1, max = 5) int n,
-                                   @ForAll @IntRange(min = 1, max = 7) int classes,
-                                   @ForAll @IntRange(min = 1, max = 4) int scale, @ForAll long seed) {
-        Random rng = new Random(seed);
-        Tensor logits = param(rng, scale, n, classes);
-        int[] target = rng.ints(n, 0, classes).toArray();
-        GradCheck.check(in -> Ops.crossEntropy(in[0], target), logits);
-        GradCheck.check(in -> Ops.logSoftmax(in[0]), logits);
-    }
-
-    @Property(tries = 50)
-    void elementwiseAndShapes(@ForAll("sizes") int a, @ForAll("sizes") int b, @ForAll long seed) {
-        Random rng = new Random(seed);
-        Tensor x = param(rng, 1, a, 1, b);
-        Tensor y = param(rng, 1, a, 1, b);
-        GradCheck.check(in -> Ops.add(in[0], in[1]), x, y);
-        GradCheck.check(in -> Ops.mul(in[0], in[1]), x, y);
-        GradCheck.check(in -> Ops.sum(in[0]), x);
-        GradCheck.check(in -> Ops.flatten(in[0]), x);
-        GradCheck.check(in -> Ops.reshape(in[0], b, -1), x);
+        boolean provablyAwayFromKinks() {
+            Tensor[] t = inputs().tensors();
+            double reach = 1.5 * EPS * Math.max(1, Math.max(maxAbs(t[0]), maxAbs(t[1])));
+            return awayFromKinks(t[0], t[1], t[2], pad, reach);
+        }
     }
 
     /**
@@ -117,29 +183,21 @@ class GradCheckProperties {
      * |x|, |weight| and 1 (for the bias), so every pre-activation must be farther than that from 0, and every
      * positive window maximum farther than twice that from its runner-up.
      */
-    @Property(tries = 100, maxDiscardRatio = 20)
-    void smallCnn(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 2) int c,
-                  @ForAll @IntRange(min = 4, max = 7) int h, @ForAll @IntRange(min = 4, max = 7) int w,
-                  @ForAll @IntRange(min = 1, max = 3) int o, @ForAll @IntRange(min = 1, max = 3) int k,
-                  @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll @IntRange(min = 2, max = 4) int classes,
-                  @ForAll long seed) {
-        Random rng = new Random(seed);
-        int oh = h + 2 * pad - k + 1, ow = w + 2 * pad - k + 1;
-        int features = o * (oh / 2) * (ow / 2);
-        Tensor x = param(rng, 1, n, c, h, w);
-        Tensor convW = param(rng, 1 / Math.sqrt(c * k * k), o, c, k, k);
-        Tensor convB = param(rng, 0.5, o);
-        Tensor fcW = param(rng, 1 / Math.sqrt(features), classes, features);
-        Tensor fcB = param(rng, 0.5, classes);
-        int[] target = rng.ints(n, 0, classes).toArray();
-
-        double eps = 1e-3;
-        double reach = 1.5 * eps * Math.max(1, Math.max(maxAbs(x), maxAbs(convW)));
-        Assume.that(awayFromKinks(x, convW, convB, pad, reach));
-        GradCheck.defaults().withEpsilon(eps).run(in -> {
-            Tensor hidden = Ops.maxPool2d(Ops.relu(Ops.conv2d(in[0], in[1], in[2], 1, pad)), 2, 2);
-            return Ops.crossEntropy(Ops.linear(Ops.flatten(hidden), in[3], in[4]), target);
-        }, x, convW, convB, fcW, fcB).assertOk();
+    @Test
+    void smallCnn() {
+        Gen<Cnn> cases = in -> new Cnn(between(1, 2).generate(in), between(1, 2).generate(in),
+                between(4, 7).generate(in), between(4, 7).generate(in), between(1, 3).generate(in),
+                between(1, 3).generate(in), between(0, 1).generate(in), between(2, 4).generate(in),
+                longs().all().generate(in));
+        PropertyCheck.forAll(100, cases.assuming(Cnn::provablyAwayFromKinks), p -> {
+            Cnn.Inputs inputs = p.inputs();
+            int[] target = inputs.target();
+            int pad = p.pad();
+            GradCheck.defaults().withEpsilon(Cnn.EPS).run(in -> {
+                Tensor hidden = Ops.maxPool2d(Ops.relu(Ops.conv2d(in[0], in[1], in[2], 1, pad)), 2, 2);
+                return Ops.crossEntropy(Ops.linear(Ops.flatten(hidden), in[3], in[4]), target);
+            }, inputs.tensors()).assertOk();
+        });
     }
 
     private static double maxAbs(Tensor t) {

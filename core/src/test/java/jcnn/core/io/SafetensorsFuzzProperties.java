@@ -7,10 +7,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,18 +19,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import jcnn.core.Tensor;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import jcnn.core.testing.FuzzHarness;
+import jcnn.core.testing.PropertyCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Fuzzes the safetensors reader: 10,000 corrupted copies of small valid files per run. Each must either read, with
@@ -72,14 +67,9 @@ class SafetensorsFuzzProperties {
     private static final List<Safetensors> SEED_CONTENTS = new ArrayList<>();
     private static Path dir;
     private static Path file;
-    private static ExecutorService worker;
-    private static final Map<String, Integer> REJECTED = new TreeMap<>();
-    private static int parsed;
-    /** Inputs that failed the property (with shrinking, jqwik runs a failing case more than once). */
-    private static int other;
-    private static long startNanos;
+    private static FuzzHarness harness;
 
-    @BeforeContainer
+    @BeforeAll
     static void seeds() throws Exception {
         dir = Files.createTempDirectory("jcnn-safetensors-fuzz");
         file = dir.resolve("fuzzed.safetensors");
@@ -107,76 +97,48 @@ class SafetensorsFuzzProperties {
                 "{\"k\":1}", "{\"k\":null}", "{\"k\":{\"n\":\"x\"}}", "true")) {
             BAD_VALUES.add(JsonParser.parseString(json));
         }
-        worker = newWorker();
+        harness = new FuzzHarness("safetensors", TIME_LIMIT_MS);
         for (byte[] seed : SEEDS) {   // warms up, so class loading is not counted as time or allocation
             check(seed, -1, "warm-up");
         }
-        REJECTED.clear();
-        parsed = 0;
-        other = 0;
-        startNanos = System.nanoTime();
+        harness.startCounting();
     }
 
-    @AfterContainer
+    @AfterAll
     static void summary() throws IOException {
-        worker.shutdownNow();
+        harness.close();
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir);
-        int rejected = REJECTED.values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf("safetensors fuzz: %d inputs in %.1f s, %d rejected (by field: %s), %d parsed, %d other%n",
-                rejected + parsed + other, (System.nanoTime() - startNanos) / 1e9, rejected, byField(REJECTED),
-                parsed, other);
+        System.out.println(harness.summary());
     }
 
-    @Property(tries = 10_000)
-    void corruptFilesReadConsistentlyOrFailNamingFileAndField(@ForAll Mutation mutation,
-                                                            @ForAll @IntRange(min = 0, max = 9) int pick,
-                                                            @ForAll long random) throws Exception {
-        Random rng = new Random(random);
-        int seed = pick < 6 ? 0 : pick < 9 ? 1 : 2;   // mostly the seed with every dtype, shape kind and metadata
-        StringBuilder what = new StringBuilder("seed ").append(seed).append(": ").append(mutation);
-        try {
-            check(mutate(SEEDS.get(seed), mutation, rng, what), seed, what.toString());
-        } catch (Throwable t) {
-            other++;
-            throw t;
-        }
+    /** One try: the mutation, the seed file (pick 0-5: the first, 6-8: the second, 9: the third), its randomness. */
+    record Try(Mutation mutation, int pick, long random) {
+    }
+
+    @Test
+    void corruptFilesReadConsistentlyOrFailNamingFileAndField() {
+        Gen<Try> tries = Generate.enumValues(Mutation.class)
+                .zip(SourceDSL.integers().between(0, 9), SourceDSL.longs().all(), Try::new);
+        PropertyCheck.forAll(10_000, FuzzHarness.SHRINK_CYCLES, tries, t -> harness.attempt(() -> {
+            Random rng = new Random(t.random());
+            int seed = t.pick() < 6 ? 0 : t.pick() < 9 ? 1 : 2;   // mostly the seed with every dtype, shape, metadata
+            StringBuilder what = new StringBuilder("seed ").append(seed).append(": ").append(t.mutation());
+            check(mutate(SEEDS.get(seed), t.mutation(), rng, what), seed, what.toString());
+        }));
     }
 
     /** Reads {@code bytes} from the fuzz file on the worker thread, then checks and counts the outcome. */
     private static void check(byte[] bytes, int seed, String what) throws Exception {
         Files.write(file, bytes);
-        long[] allocated = new long[1];
-        Future<Object> result = worker.submit(() -> {
-            ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long before = mx.getCurrentThreadAllocatedBytes();
-            try {
-                return Safetensors.read(file);
-            } catch (Throwable t) {   // everything, errors included, is judged below
-                return t;
-            } finally {
-                allocated[0] = mx.getCurrentThreadAllocatedBytes() - before;
-            }
-        });
-        Object outcome;
-        try {
-            outcome = result.get(TIME_LIMIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            worker.shutdownNow();   // the stuck thread is a daemon; later tries get a fresh one
-            worker = newWorker();
-            throw new AssertionError(what + ": no result after " + TIME_LIMIT_MS + " ms");
-        }
-        long allowed = ALLOC_SLACK + ALLOC_PER_FILE_BYTE * bytes.length;
-        if (allocated[0] > allowed) {
-            throw new AssertionError(what + ": allocated " + allocated[0] + " bytes for a " + bytes.length
-                    + "-byte file (allowed " + allowed + ")");
-        }
+        Object outcome = harness.read(() -> Safetensors.read(file), bytes.length,
+                ALLOC_SLACK + ALLOC_PER_FILE_BYTE * bytes.length, what);
         if (outcome instanceof SafetensorsException e) {
             if (!file.equals(e.file()) || e.field() == null || !e.getMessage().startsWith(file + ": " + e.field())) {
                 throw new AssertionError(what + ": message does not start with the file and the field ("
                         + e.field() + "): " + e.getMessage(), e);
             }
-            REJECTED.merge(fieldKind(e.field()), 1, Integer::sum);
+            harness.rejected(fieldKind(e.field()));
         } else if (outcome instanceof Throwable t) {
             throw new AssertionError(what + ": " + t, t);
         } else {
@@ -185,7 +147,7 @@ class SafetensorsFuzzProperties {
             if (seed >= 0 && Arrays.equals(bytes, SEEDS.get(seed))) {
                 same(SEED_CONTENTS.get(seed), read, what);
             }
-            parsed++;
+            harness.parsed();
         }
     }
 
@@ -266,12 +228,12 @@ class SafetensorsFuzzProperties {
                 byte[] inserted = new byte[1 + rng.nextInt(16)];
                 rng.nextBytes(inserted);
                 what.append(' ').append(inserted.length).append(" at ").append(at);
-                return splice(seed, at, 0, inserted);
+                return FuzzHarness.splice(seed, at, 0, inserted);
             }
             case DELETE_BYTES -> {
                 int at = rng.nextInt(seed.length), n = Math.min(seed.length - at, 1 + rng.nextInt(16));
                 what.append(' ').append(n).append(" at ").append(at);
-                return splice(seed, at, n, new byte[0]);
+                return FuzzHarness.splice(seed, at, n, new byte[0]);
             }
             case EXTREME_WORD -> {
                 int width = 1 << rng.nextInt(4), at = rng.nextInt(m.length - width + 1);
@@ -316,15 +278,15 @@ class SafetensorsFuzzProperties {
         switch (rng.nextInt(8)) {
             case 0 -> {
                 what.append(" byte ").append(at).append(" removed");
-                return splice(header, at, 1, new byte[0]);
+                return FuzzHarness.splice(header, at, 1, new byte[0]);
             }
             case 1 -> {
                 what.append(" byte ").append(b).append(" inserted at ").append(at);
-                return splice(header, at, 0, new byte[] {b});
+                return FuzzHarness.splice(header, at, 0, new byte[] {b});
             }
             case 2 -> {
                 what.append(" byte ").append(at).append(" replaced by ").append(b);
-                return splice(header, at, 1, new byte[] {b});
+                return FuzzHarness.splice(header, at, 1, new byte[] {b});
             }
             case 3 -> {   // the first entry again: a duplicate key
                 JsonObject json = JsonParser.parseString(text).getAsJsonObject();
@@ -459,28 +421,5 @@ class SafetensorsFuzzProperties {
         out.writeBytes(" ".repeat(padded - header.length).getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(data);
         return out.toByteArray();
-    }
-
-    private static byte[] splice(byte[] bytes, int at, int remove, byte[] insert) {
-        byte[] out = new byte[bytes.length - remove + insert.length];
-        System.arraycopy(bytes, 0, out, 0, at);
-        System.arraycopy(insert, 0, out, at, insert.length);
-        System.arraycopy(bytes, at + remove, out, at + insert.length, bytes.length - at - remove);
-        return out;
-    }
-
-    private static String byField(Map<String, Integer> counts) {
-        StringBuilder sb = new StringBuilder();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
-        return sb.toString();
-    }
-
-    private static ExecutorService newWorker() {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "safetensors-fuzz");
-            t.setDaemon(true);
-            return t;
-        });
     }
 }

@@ -1,11 +1,9 @@
 package jcnn.eval.io;
 
-import com.sun.management.ThreadMXBean;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -16,17 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import jcnn.core.testing.FuzzHarness;
+import jcnn.core.testing.PropertyCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Fuzzes the HDF5 import: 10,000 corrupted copies of small valid files per run. Each must either load, with a
@@ -66,14 +61,9 @@ class Hdf5FuzzProperties {
     private static Seed large;
     private static Path dir;
     private static Path file;
-    private static ExecutorService worker;
-    private static final Map<String, Integer> REJECTED = new TreeMap<>();
-    private static int parsed;
-    /** Inputs that failed the property (with shrinking, jqwik runs a failing case more than once). */
-    private static int other;
-    private static long startNanos;
+    private static FuzzHarness harness;
 
-    @BeforeContainer
+    @BeforeAll
     static void seeds() throws Exception {
         dir = Files.createTempDirectory("jcnn-hdf5-fuzz");
         file = dir.resolve("fuzzed.h5");
@@ -91,14 +81,11 @@ class Hdf5FuzzProperties {
         SMALL.add(seed("jhdf-written.h5", Files.readAllBytes(written)));
         String seedFile = "/seed/with-optimisation-OptimizedModel.h5";
         large = seed(seedFile, Files.readAllBytes(resource(seedFile)));
-        worker = newWorker();
+        harness = new FuzzHarness("hdf5", TIME_LIMIT_MS);
         for (Seed s : SMALL) {   // warms up jhdf, so class loading is not counted as time or allocation
             check(s, s.bytes(), false, "warm-up");
         }
-        REJECTED.clear();
-        parsed = 0;
-        other = 0;
-        startNanos = System.nanoTime();
+        harness.startCounting();
     }
 
     /** The valid file's dataset shapes, when it reads; null when even the valid file is refused (on purpose). */
@@ -117,22 +104,28 @@ class Hdf5FuzzProperties {
         return new Seed(name, bytes, shapes, words);
     }
 
-    @AfterContainer
+    @AfterAll
     static void summary() throws IOException {
-        worker.shutdownNow();
+        harness.close();
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir.resolve("jhdf-written.h5"));
         Files.deleteIfExists(dir);
-        int rejected = REJECTED.values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf("hdf5 fuzz: %d inputs in %.1f s, %d rejected (by field: %s), %d parsed, %d other%n",
-                rejected + parsed + other, (System.nanoTime() - startNanos) / 1e9, rejected, byField(REJECTED),
-                parsed, other);
+        System.out.println(harness.summary());
     }
 
-    @Property(tries = 10_000)
-    void corruptFilesLoadConsistentlyOrFailNamingFileAndField(@ForAll Mutation mutation,
-                                                            @ForAll @IntRange(min = 0, max = 99) int pick,
-                                                            @ForAll long random) throws Exception {
+    /** One try: the mutation, the seed file (pick 0: the large one, else a small one), and its randomness. */
+    record Try(Mutation mutation, int pick, long random) {
+    }
+
+    @Test
+    void corruptFilesLoadConsistentlyOrFailNamingFileAndField() {
+        Gen<Try> tries = Generate.enumValues(Mutation.class)
+                .zip(SourceDSL.integers().between(0, 99), SourceDSL.longs().all(), Try::new);
+        PropertyCheck.forAll(10_000, FuzzHarness.SHRINK_CYCLES, tries,
+                t -> harness.attempt(() -> corruptFile(t.mutation(), t.pick(), t.random())));
+    }
+
+    private static void corruptFile(Mutation mutation, int pick, long random) throws Exception {
         Random rng = new Random(random);
         // One try in 100 fuzzes the 830 kB seed file, the rest the small fixtures: small files keep the run fast
         // and put most mutations in the structures rather than in the float data.
@@ -141,12 +134,7 @@ class Hdf5FuzzProperties {
         byte[] bytes = mutation == Mutation.WRONG_EXPECTATIONS ? seed.bytes() : mutate(seed, mutation, rng, what);
         boolean expectations = seed.shapes() != null && (mutation == Mutation.WRONG_EXPECTATIONS || rng.nextBoolean());
         Map<String, int[]> expected = expectations ? expectations(seed, mutation, rng, what) : null;
-        try {
-            check(seed, bytes, expected, what.toString());
-        } catch (Throwable t) {
-            other++;
-            throw t;
-        }
+        check(seed, bytes, expected, what.toString());
     }
 
     private static void check(Seed seed, byte[] bytes, boolean withShapes, String what) throws Exception {
@@ -156,31 +144,9 @@ class Hdf5FuzzProperties {
     /** Reads {@code bytes} from the fuzz file on the worker thread and checks and counts the outcome. */
     private static void check(Seed seed, byte[] bytes, Map<String, int[]> expected, String what) throws Exception {
         Files.write(file, bytes);
-        long[] allocated = new long[1];
-        Future<Object> result = worker.submit(() -> {
-            ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long before = mx.getCurrentThreadAllocatedBytes();
-            try {
-                return expected == null ? Hdf5Weights.read(file) : Hdf5Weights.read(file, expected);
-            } catch (Throwable t) {   // everything, errors included, is judged below
-                return t;
-            } finally {
-                allocated[0] = mx.getCurrentThreadAllocatedBytes() - before;
-            }
-        });
-        Object outcome;
-        try {
-            outcome = result.get(TIME_LIMIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            worker.shutdownNow();   // the stuck thread is a daemon; later tries get a fresh one
-            worker = newWorker();
-            throw new AssertionError(what + ": no result after " + TIME_LIMIT_MS + " ms");
-        }
-        long allowed = ALLOC_SLACK + ALLOC_PER_FILE_BYTE * bytes.length;
-        if (allocated[0] > allowed) {
-            throw new AssertionError(what + ": allocated " + allocated[0] + " bytes for a " + bytes.length
-                    + "-byte file (allowed " + allowed + ")");
-        }
+        Object outcome = harness.read(
+                () -> expected == null ? Hdf5Weights.read(file) : Hdf5Weights.read(file, expected), bytes.length,
+                ALLOC_SLACK + ALLOC_PER_FILE_BYTE * bytes.length, what);
         if (outcome instanceof WeightFileException e) {
             boolean named = e.getMessage().startsWith(file + ": ") && file.equals(e.file()) && e.field() != null
                     && (e.getMessage().contains(e.field()) || e.getMessage().contains("dataset '" + e.dataset() + "'"));
@@ -188,7 +154,7 @@ class Hdf5FuzzProperties {
                 throw new AssertionError(what + ": message does not name the file and the field (" + e.field()
                         + "): " + e.getMessage(), e);
             }
-            REJECTED.merge(e.field(), 1, Integer::sum);
+            harness.rejected(e.field());
         } else if (outcome instanceof Throwable t) {
             throw new AssertionError(what + ": " + t, t);
         } else {
@@ -199,7 +165,7 @@ class Hdf5FuzzProperties {
                     && !read.keySet().equals(seed.shapes().keySet())) {
                 throw new AssertionError(what + ": the unchanged file read as " + read.keySet());
             }
-            parsed++;
+            harness.parsed();
         }
     }
 
@@ -280,17 +246,12 @@ class Hdf5FuzzProperties {
                 int at = rng.nextInt(seed.length + 1), n = 1 + rng.nextInt(16);
                 byte[] inserted = new byte[n];
                 rng.nextBytes(inserted);
-                m = new byte[seed.length + n];
-                System.arraycopy(seed, 0, m, 0, at);
-                System.arraycopy(inserted, 0, m, at, n);
-                System.arraycopy(seed, at, m, at + n, seed.length - at);
+                m = FuzzHarness.splice(seed, at, 0, inserted);
                 what.append(' ').append(n).append(" at ").append(at);
             }
             case DELETE_BYTES -> {
                 int at = rng.nextInt(seed.length), n = Math.min(seed.length - at, 1 + rng.nextInt(16));
-                m = new byte[seed.length - n];
-                System.arraycopy(seed, 0, m, 0, at);
-                System.arraycopy(seed, at + n, m, at, seed.length - at - n);
+                m = FuzzHarness.splice(seed, at, n, new byte[0]);
                 what.append(' ').append(n).append(" at ").append(at);
             }
             case EXTREME_WORD -> {
@@ -341,21 +302,6 @@ class Hdf5FuzzProperties {
         for (int i = 0; i < width; i++) {
             bytes[at + i] = (byte) (value >>> 8 * i);
         }
-    }
-
-    private static String byField(Map<String, Integer> counts) {
-        StringBuilder sb = new StringBuilder();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
-        return sb.toString();
-    }
-
-    private static ExecutorService newWorker() {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "hdf5-fuzz");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     private static Path resource(String name) throws URISyntaxException {

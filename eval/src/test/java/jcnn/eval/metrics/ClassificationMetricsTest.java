@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import jcnn.core.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class ClassificationMetricsTest {
 
@@ -56,28 +57,33 @@ class ClassificationMetricsTest {
         assertEquals("scores[1, 1] is NaN", e.getMessage());
     }
 
+    record Case(long seed, int numClasses, int n) {
+    }
+
     /** Top-1 is the accuracy of argmax, and top-k never decreases with k. Small score range: many ties. */
-    @Property(tries = 200)
-    void topOneIsArgmaxAccuracyAndTopKIsMonotone(@ForAll long seed,
-                                                  @ForAll @IntRange(min = 1, max = 7) int numClasses,
-                                                  @ForAll @IntRange(min = 1, max = 40) int n) {
-        Random rnd = new Random(seed);
-        int[] y = new int[n];
-        float[] s = new float[n * numClasses];
-        for (int i = 0; i < n; i++) {
-            y[i] = rnd.nextInt(numClasses);
-        }
-        for (int i = 0; i < s.length; i++) {
-            s[i] = rnd.nextInt(4);
-        }
-        assertEquals(ClassificationMetrics.accuracy(y, ClassificationMetrics.argmax(s, numClasses)),
-                ClassificationMetrics.topKAccuracy(y, s, numClasses, 1));
-        double previous = 0;
-        for (int k = 1; k <= numClasses; k++) {
-            double topK = ClassificationMetrics.topKAccuracy(y, s, numClasses, k);
-            assertTrue(topK >= previous, "top-" + k + " < top-" + (k - 1));
-            previous = topK;
-        }
-        assertEquals(1.0, previous);
+    @Test
+    void topOneIsArgmaxAccuracyAndTopKIsMonotone() {
+        Gen<Case> cases = longs().all().zip(integers().between(1, 7), integers().between(1, 40), Case::new);
+        PropertyCheck.forAll(200, cases, c -> {
+            int numClasses = c.numClasses(), n = c.n();
+            Random rnd = new Random(c.seed());
+            int[] y = new int[n];
+            float[] s = new float[n * numClasses];
+            for (int i = 0; i < n; i++) {
+                y[i] = rnd.nextInt(numClasses);
+            }
+            for (int i = 0; i < s.length; i++) {
+                s[i] = rnd.nextInt(4);
+            }
+            assertEquals(ClassificationMetrics.accuracy(y, ClassificationMetrics.argmax(s, numClasses)),
+                    ClassificationMetrics.topKAccuracy(y, s, numClasses, 1));
+            double previous = 0;
+            for (int k = 1; k <= numClasses; k++) {
+                double topK = ClassificationMetrics.topKAccuracy(y, s, numClasses, k);
+                assertTrue(topK >= previous, "top-" + k + " < top-" + (k - 1));
+                previous = topK;
+            }
+            assertEquals(1.0, previous);
+        });
     }
 }

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import jcnn.core.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 import org.tribuo.classification.evaluation.LabelEvaluationUtil;
 
 /**
@@ -66,51 +67,47 @@ class RocAucTest {
     // ---------------------------------------------------------------------------------------------------------
     // Binary, properties
 
-    @Property(tries = 300)
-    void aucIsTheMannWhitneyStatistic(@ForAll long seed, @ForAll @IntRange(min = 2, max = 60) int n,
-                                      @ForAll @IntRange(min = 1, max = 8) int distinctScores) {
-        Problem p = Problem.random(seed, n, distinctScores);
-        Assume.that(p.hasBothClasses());
-        assertEquals(bruteForceAuc(p.positive, p.scores), RocAuc.auc(p.positive, p.scores), 1e-12);
+    @Test
+    void aucIsTheMannWhitneyStatistic() {
+        PropertyCheck.forAll(300, Problem.cases(),
+                p -> assertEquals(bruteForceAuc(p.positive, p.scores), RocAuc.auc(p.positive, p.scores), 1e-12));
     }
 
-    @Property(tries = 200)
-    void curveEqualsTribuosPortOfScikitLearn(@ForAll long seed, @ForAll @IntRange(min = 2, max = 60) int n,
-                                             @ForAll @IntRange(min = 1, max = 8) int distinctScores) {
-        Problem p = Problem.random(seed, n, distinctScores);
-        Assume.that(p.hasBothClasses());
-        RocCurve ours = RocAuc.curve(p.positive, p.scores);
-        LabelEvaluationUtil.ROC theirs = LabelEvaluationUtil.generateROCCurve(p.positive, p.scores);
-        assertArrayEquals(theirs.fpr, ours.fpr(), 1e-15);
-        assertArrayEquals(theirs.tpr, ours.tpr(), 1e-15);
-        assertEquals(LabelEvaluationUtil.binaryAUCROC(p.positive, p.scores), ours.auc(), 1e-12);
+    @Test
+    void curveEqualsTribuosPortOfScikitLearn() {
+        PropertyCheck.forAll(200, Problem.cases(), p -> {
+            RocCurve ours = RocAuc.curve(p.positive, p.scores);
+            LabelEvaluationUtil.ROC theirs = LabelEvaluationUtil.generateROCCurve(p.positive, p.scores);
+            assertArrayEquals(theirs.fpr, ours.fpr(), 1e-15);
+            assertArrayEquals(theirs.tpr, ours.tpr(), 1e-15);
+            assertEquals(LabelEvaluationUtil.binaryAUCROC(p.positive, p.scores), ours.auc(), 1e-12);
+        });
     }
 
     /** Only the order of the scores matters: a strictly increasing map leaves every point of the curve in place. */
-    @Property(tries = 200)
-    void aucIsInvariantUnderStrictlyIncreasingTransforms(@ForAll long seed,
-                                                         @ForAll @IntRange(min = 2, max = 60) int n,
-                                                         @ForAll @IntRange(min = 1, max = 8) int distinctScores) {
-        Problem p = Problem.random(seed, n, distinctScores);
-        Assume.that(p.hasBothClasses());
-        double[] transformed = new double[n];
-        for (int i = 0; i < n; i++) {
-            transformed[i] = Math.exp(p.scores[i]) * 3 + Math.atan(p.scores[i]) - 10;
-        }
-        assertEquals(RocAuc.auc(p.positive, p.scores), RocAuc.auc(p.positive, transformed), 1e-12);
+    @Test
+    void aucIsInvariantUnderStrictlyIncreasingTransforms() {
+        PropertyCheck.forAll(200, Problem.cases(), p -> {
+            int n = p.scores.length;
+            double[] transformed = new double[n];
+            for (int i = 0; i < n; i++) {
+                transformed[i] = Math.exp(p.scores[i]) * 3 + Math.atan(p.scores[i]) - 10;
+            }
+            assertEquals(RocAuc.auc(p.positive, p.scores), RocAuc.auc(p.positive, transformed), 1e-12);
+        });
     }
 
     /** Negating the scores swaps "beats" and "loses to" in every pair and keeps the ties: AUC becomes 1 - AUC. */
-    @Property(tries = 200)
-    void negatedScoresGiveTheComplement(@ForAll long seed, @ForAll @IntRange(min = 2, max = 60) int n,
-                                        @ForAll @IntRange(min = 1, max = 8) int distinctScores) {
-        Problem p = Problem.random(seed, n, distinctScores);
-        Assume.that(p.hasBothClasses());
-        double[] negated = new double[n];
-        for (int i = 0; i < n; i++) {
-            negated[i] = -p.scores[i];
-        }
-        assertEquals(1.0, RocAuc.auc(p.positive, p.scores) + RocAuc.auc(p.positive, negated), 1e-12);
+    @Test
+    void negatedScoresGiveTheComplement() {
+        PropertyCheck.forAll(200, Problem.cases(), p -> {
+            int n = p.scores.length;
+            double[] negated = new double[n];
+            for (int i = 0; i < n; i++) {
+                negated[i] = -p.scores[i];
+            }
+            assertEquals(1.0, RocAuc.auc(p.positive, p.scores) + RocAuc.auc(p.positive, negated), 1e-12);
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -228,55 +225,63 @@ class RocAucTest {
     // ---------------------------------------------------------------------------------------------------------
     // Multi-class, properties
 
-    /** With equal class counts, a one-vs-rest AUC is the mean of its A(i|j), so M equals the OvR macro. */
-    @Property(tries = 100)
-    void handAndTillEqualsOneVsRestForBalancedClasses(@ForAll long seed,
-                                                     @ForAll @IntRange(min = 2, max = 5) int numClasses,
-                                                     @ForAll @IntRange(min = 1, max = 6) int perClass) {
-        Random rnd = new Random(seed);
-        int n = numClasses * perClass;
-        int[] y = new int[n];
-        float[] s = new float[n * numClasses];
-        for (int i = 0; i < n; i++) {
-            y[i] = i % numClasses;
-        }
-        for (int i = 0; i < s.length; i++) {
-            s[i] = rnd.nextInt(5);   // ties on purpose
-        }
-        for (ScoreType type : ScoreType.values()) {
-            assertEquals(RocAuc.oneVsRest(y, s, numClasses, type).macroAuc(),
-                    RocAuc.oneVsOne(y, s, numClasses, type).macroAuc(), 1e-12, type.name());
-        }
+    /** Seed, number of classes, and a count: samples per class, or samples in all. */
+    record MultiClass(long seed, int numClasses, int count) {
     }
 
-    @Property(tries = 100)
-    void oneVsRestCurvesAreBinaryCurvesOfEachColumn(@ForAll long seed,
-                                                    @ForAll @IntRange(min = 2, max = 5) int numClasses,
-                                                    @ForAll @IntRange(min = 2, max = 30) int n) {
-        Random rnd = new Random(seed);
-        int[] y = new int[n];
-        float[] s = new float[n * numClasses];
-        for (int i = 0; i < n; i++) {
-            y[i] = rnd.nextInt(numClasses);
-        }
-        for (int i = 0; i < s.length; i++) {
-            s[i] = (float) rnd.nextGaussian();
-        }
-        RocAuc.OneVsRest ovr = RocAuc.oneVsRest(y, s, numClasses);
-        for (int c = 0; c < numClasses; c++) {
-            boolean[] pos = new boolean[n];
-            double[] col = new double[n];
+    /** With equal class counts, a one-vs-rest AUC is the mean of its A(i|j), so M equals the OvR macro. */
+    @Test
+    void handAndTillEqualsOneVsRestForBalancedClasses() {
+        Gen<MultiClass> cases = longs().all().zip(integers().between(2, 5), integers().between(1, 6), MultiClass::new);
+        PropertyCheck.forAll(100, cases, c -> {
+            int numClasses = c.numClasses();
+            Random rnd = new Random(c.seed());
+            int n = numClasses * c.count();
+            int[] y = new int[n];
+            float[] s = new float[n * numClasses];
             for (int i = 0; i < n; i++) {
-                pos[i] = y[i] == c;
-                col[i] = s[i * numClasses + c];
+                y[i] = i % numClasses;
             }
-            boolean defined = ovr.curves().get(c).positives() > 0 && ovr.curves().get(c).negatives() > 0;
-            if (defined) {
-                assertEquals(bruteForceAuc(pos, col), ovr.auc()[c], 1e-12, "class " + c);
-            } else {
-                assertTrue(Double.isNaN(ovr.auc()[c]));
+            for (int i = 0; i < s.length; i++) {
+                s[i] = rnd.nextInt(5);   // ties on purpose
             }
-        }
+            for (ScoreType type : ScoreType.values()) {
+                assertEquals(RocAuc.oneVsRest(y, s, numClasses, type).macroAuc(),
+                        RocAuc.oneVsOne(y, s, numClasses, type).macroAuc(), 1e-12, type.name());
+            }
+        });
+    }
+
+    @Test
+    void oneVsRestCurvesAreBinaryCurvesOfEachColumn() {
+        Gen<MultiClass> cases = longs().all().zip(integers().between(2, 5), integers().between(2, 30), MultiClass::new);
+        PropertyCheck.forAll(100, cases, c -> {
+            int numClasses = c.numClasses(), n = c.count();
+            Random rnd = new Random(c.seed());
+            int[] y = new int[n];
+            float[] s = new float[n * numClasses];
+            for (int i = 0; i < n; i++) {
+                y[i] = rnd.nextInt(numClasses);
+            }
+            for (int i = 0; i < s.length; i++) {
+                s[i] = (float) rnd.nextGaussian();
+            }
+            RocAuc.OneVsRest ovr = RocAuc.oneVsRest(y, s, numClasses);
+            for (int k = 0; k < numClasses; k++) {
+                boolean[] pos = new boolean[n];
+                double[] col = new double[n];
+                for (int i = 0; i < n; i++) {
+                    pos[i] = y[i] == k;
+                    col[i] = s[i * numClasses + k];
+                }
+                boolean defined = ovr.curves().get(k).positives() > 0 && ovr.curves().get(k).negatives() > 0;
+                if (defined) {
+                    assertEquals(bruteForceAuc(pos, col), ovr.auc()[k], 1e-12, "class " + k);
+                } else {
+                    assertTrue(Double.isNaN(ovr.auc()[k]));
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -297,8 +302,17 @@ class RocAucTest {
         return wins / pairs;
     }
 
-    /** A random binary problem whose scores take few distinct values, so that ties are common. */
-    private record Problem(boolean[] positive, double[] scores) {
+    /**
+     * A random binary problem whose scores take few distinct values, so that ties are common; printed with the
+     * seed, size and number of distinct scores it was drawn from.
+     */
+    private record Problem(long seed, int distinctScores, boolean[] positive, double[] scores) {
+
+        /** Seeds, 2 to 60 samples, 1 to 8 distinct scores; only problems with both classes. */
+        static Gen<Problem> cases() {
+            return longs().all().zip(integers().between(2, 60), integers().between(1, 8), Problem::random)
+                    .assuming(Problem::hasBothClasses);
+        }
 
         static Problem random(long seed, int n, int distinctScores) {
             Random rnd = new Random(seed);
@@ -308,7 +322,13 @@ class RocAucTest {
                 positive[i] = rnd.nextBoolean();
                 scores[i] = rnd.nextInt(distinctScores) * 0.5 - 1;
             }
-            return new Problem(positive, scores);
+            return new Problem(seed, distinctScores, positive, scores);
+        }
+
+        @Override
+        public String toString() {
+            return "Problem[seed=" + seed + ", n=" + scores.length + ", distinctScores=" + distinctScores
+                    + ", positive=" + Arrays.toString(positive) + ", scores=" + Arrays.toString(scores) + "]";
         }
 
         boolean hasBothClasses() {

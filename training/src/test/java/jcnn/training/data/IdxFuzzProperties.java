@@ -1,25 +1,20 @@
 package jcnn.training.data;
 
-import com.sun.management.ThreadMXBean;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import jcnn.core.testing.FuzzHarness;
+import jcnn.core.testing.PropertyCheck;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
 
 /**
  * Fuzzes the IDX reader: 10,000 corrupted images and labels files per run, raw and gzip-compressed. Each must
@@ -68,47 +63,46 @@ class IdxFuzzProperties {
         Integer.MIN_VALUE, IdxReader.IMAGES_MAGIC, IdxReader.LABELS_MAGIC, 0x0000_0802, 0x0000_0C03};
 
     private static Path dir;
-    private static ExecutorService worker;
-    private static final Map<String, Integer> REJECTED = new TreeMap<>();
-    private static int parsed;
-    /** Inputs that failed the property (with shrinking, jqwik runs a failing case more than once). */
-    private static int other;
-    private static long startNanos;
+    private static FuzzHarness harness;
 
     /** What one try asks of the reader. */
     private record Request(int rows, int cols, int classes, Checksum checksum) {
     }
 
-    @BeforeContainer
+    @BeforeAll
     static void setUp() throws Exception {
         dir = Files.createTempDirectory("jcnn-idx-fuzz");
-        worker = newWorker();
+        harness = new FuzzHarness("idx", TIME_LIMIT_MS);
         for (Kind kind : Kind.values()) {   // warms up, so class loading is not counted as time or allocation
             byte[] content = kind.images() ? IMAGES : LABELS;
             check(kind, kind.gzip() ? IdxFiles.gzip(content) : content, new Request(-1, -1, CLASSES, null), "warm-up");
         }
-        REJECTED.clear();
-        parsed = 0;
-        other = 0;
-        startNanos = System.nanoTime();
+        harness.startCounting();
     }
 
-    @AfterContainer
+    @AfterAll
     static void summary() throws IOException {
-        worker.shutdownNow();
+        harness.close();
         for (Kind kind : Kind.values()) {
             Files.deleteIfExists(file(kind));
         }
         Files.deleteIfExists(dir);
-        int rejected = REJECTED.values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf("idx fuzz: %d inputs in %.1f s, %d rejected (by field: %s), %d parsed, %d other%n",
-                rejected + parsed + other, (System.nanoTime() - startNanos) / 1e9, rejected, byField(REJECTED),
-                parsed, other);
+        System.out.println(harness.summary());
     }
 
-    @Property(tries = 10_000)
-    void corruptFilesReadConsistentlyOrFailNamingFileAndField(@ForAll Mutation mutation, @ForAll Kind kind,
-                                                            @ForAll long random) throws Exception {
+    /** One try: the mutation, the kind of file it is applied to, and the randomness that places it. */
+    record Try(Mutation mutation, Kind kind, long random) {
+    }
+
+    @Test
+    void corruptFilesReadConsistentlyOrFailNamingFileAndField() {
+        Gen<Try> tries = Generate.enumValues(Mutation.class)
+                .zip(Generate.enumValues(Kind.class), SourceDSL.longs().all(), Try::new);
+        PropertyCheck.forAll(10_000, FuzzHarness.SHRINK_CYCLES, tries,
+                t -> harness.attempt(() -> corruptFile(t.mutation(), t.kind(), t.random())));
+    }
+
+    private static void corruptFile(Mutation mutation, Kind kind, long random) throws Exception {
         Random rng = new Random(random);
         StringBuilder what = new StringBuilder(kind.toString()).append(": ").append(mutation);
         byte[] content = kind.images() ? IMAGES : LABELS;
@@ -134,12 +128,12 @@ class IdxFuzzProperties {
                 rng.nextBytes(inserted);
                 int at = rng.nextInt(stored.length + 1);
                 what.append(' ').append(inserted.length).append(" at ").append(at);
-                yield splice(stored, at, 0, inserted);
+                yield FuzzHarness.splice(stored, at, 0, inserted);
             }
             case DELETE_BYTES -> {
                 int at = rng.nextInt(stored.length), n = Math.min(stored.length - at, 1 + rng.nextInt(16));
                 what.append(' ').append(n).append(" at ").append(at);
-                yield splice(stored, at, n, new byte[0]);
+                yield FuzzHarness.splice(stored, at, n, new byte[0]);
             }
             case HEADER_FIELD -> {
                 byte[] m = content.clone();
@@ -170,12 +164,7 @@ class IdxFuzzProperties {
                 yield stored;
             }
         };
-        try {
-            check(kind, bytes, request, what.toString());
-        } catch (Throwable t) {
-            other++;
-            throw t;
-        }
+        check(kind, bytes, request, what.toString());
     }
 
     /** A valid gzip stream of {@code content}, then something a gzip reader must notice or ignore correctly. */
@@ -207,7 +196,7 @@ class IdxFuzzProperties {
                 gz[3] = 4;
                 byte[] extra = {(byte) 0xFF, (byte) 0xFF, 1, 2};
                 what.append(" FEXTRA of 65535 bytes");
-                return splice(gz, 10, 0, extra);
+                return FuzzHarness.splice(gz, 10, 0, extra);
             }
             default -> {
                 what.append(" only the gzip header");
@@ -229,31 +218,8 @@ class IdxFuzzProperties {
                 ? () -> request.rows() < 0 ? IdxReader.readImages(file, request.checksum())
                         : IdxReader.readImages(file, request.rows(), request.cols(), request.checksum())
                 : () -> IdxReader.readLabels(file, request.classes(), request.checksum());
-        long[] allocated = new long[1];
-        Future<Object> result = worker.submit(() -> {
-            ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long before = mx.getCurrentThreadAllocatedBytes();
-            try {
-                return read.call();
-            } catch (Throwable t) {   // everything, errors included, is judged below
-                return t;
-            } finally {
-                allocated[0] = mx.getCurrentThreadAllocatedBytes() - before;
-            }
-        });
-        Object outcome;
-        try {
-            outcome = result.get(TIME_LIMIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            worker.shutdownNow();   // the stuck thread is a daemon; later tries get a fresh one
-            worker = newWorker();
-            throw new AssertionError(what + ": no result after " + TIME_LIMIT_MS + " ms");
-        }
-        long allowed = ALLOC_SLACK + ALLOC_PER_BYTE * bytes.length * (kind.gzip() ? 1032 : 1);
-        if (allocated[0] > allowed) {
-            throw new AssertionError(what + ": allocated " + allocated[0] + " bytes for a " + bytes.length
-                    + "-byte file (allowed " + allowed + ")");
-        }
+        Object outcome = harness.read(read, bytes.length,
+                ALLOC_SLACK + ALLOC_PER_BYTE * bytes.length * (kind.gzip() ? 1032 : 1), what);
         String name = file.getFileName().toString();
         if (outcome instanceof DataFileException e) {
             if (e.field() == null || !e.getMessage().startsWith(name + ": ") || !e.getMessage().contains(e.field())) {
@@ -262,12 +228,12 @@ class IdxFuzzProperties {
             }
             String field = e.field().startsWith("label[") ? "label"
                     : e.field().contains(" of the ") ? "checksum" : e.field();   // "SHA-256 of the ..."
-            REJECTED.merge(field, 1, Integer::sum);
+            harness.rejected(field);
         } else if (outcome instanceof Throwable t) {
             throw new AssertionError(what + ": " + t, t);
         } else {
             consistent(outcome, request, what);
-            parsed++;
+            harness.parsed();
         }
     }
 
@@ -289,28 +255,5 @@ class IdxFuzzProperties {
                 }
             }
         }
-    }
-
-    private static byte[] splice(byte[] bytes, int at, int remove, byte[] insert) {
-        byte[] out = new byte[bytes.length - remove + insert.length];
-        System.arraycopy(bytes, 0, out, 0, at);
-        System.arraycopy(insert, 0, out, at, insert.length);
-        System.arraycopy(bytes, at + remove, out, at + insert.length, bytes.length - at - remove);
-        return out;
-    }
-
-    private static String byField(Map<String, Integer> counts) {
-        StringBuilder sb = new StringBuilder();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
-        return sb.toString();
-    }
-
-    private static ExecutorService newWorker() {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "idx-fuzz");
-            t.setDaemon(true);
-            return t;
-        });
     }
 }
