@@ -30,9 +30,9 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * Fuzzes the safetensors reader: 10,000 corrupted copies of small valid files per run. Each must either read, with
- * every tensor's shape matching its values, or fail with a {@link SafetensorsException} whose message starts with
- * the file and the field; anything else fails the property: another exception, an error, more than
+ * Fuzzes the safetensors reader: at least 10,000 corrupted copies of small valid files per run. Each must either
+ * read, with every tensor's shape matching its values, or fail with a {@link SafetensorsException} whose message
+ * starts with the file and the field; anything else fails the property: another exception, an error, more than
  * {@link #TIME_LIMIT_MS} for one file, or an allocation out of proportion to the file's size.
  *
  * <p>Seeds are written by {@link Safetensors#write}. Mutations: truncation, bit flips, inserted and deleted bytes,

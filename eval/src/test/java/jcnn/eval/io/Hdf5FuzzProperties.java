@@ -24,8 +24,8 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * Fuzzes the HDF5 import: 10,000 corrupted copies of small valid files per run. Each must either load, with a
- * result that agrees with itself, or fail with a {@link WeightFileException} that names the file and the field;
+ * Fuzzes the HDF5 import: at least 10,000 corrupted copies of small valid files per run. Each must either load, with
+ * a result that agrees with itself, or fail with a {@link WeightFileException} that names the file and the field;
  * anything else fails the property: another exception, an error (out of memory, stack overflow), more than
  * {@link #TIME_LIMIT_MS} for one file, or an allocation out of proportion to the file's size.
  *

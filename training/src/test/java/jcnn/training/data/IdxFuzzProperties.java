@@ -17,8 +17,8 @@ import org.quicktheories.generators.Generate;
 import org.quicktheories.generators.SourceDSL;
 
 /**
- * Fuzzes the IDX reader: 10,000 corrupted images and labels files per run, raw and gzip-compressed. Each must
- * either read, with a result that matches its header and the caller's requirements, or fail with a
+ * Fuzzes the IDX reader: at least 10,000 corrupted images and labels files per run, raw and gzip-compressed. Each
+ * must either read, with a result that matches its header and the caller's requirements, or fail with a
  * {@link DataFileException} whose message starts with the file and names the field; anything else fails the
  * property: another exception, an error, more than {@link #TIME_LIMIT_MS} for one file, or an allocation out of
  * proportion to what the file can hold.
