@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import jcnn.core.Tensor;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -222,7 +223,7 @@ class Hdf5FuzzProperties {
             expected.forEach((name, shape) -> {
                 if (!Arrays.equals(shape, read.get(name).shape())) {
                     throw new AssertionError(what + ": " + name + " read as " + read.get(name) + ", expected "
-                            + NamedArray.shapeString(shape));
+                            + Tensor.shapeString(shape));
                 }
             });
         }
@@ -256,7 +257,7 @@ class Hdf5FuzzProperties {
             }
         }
         what.append(" expecting ");
-        shapes.forEach((k, v) -> what.append(k).append(NamedArray.shapeString(v)).append(' '));
+        shapes.forEach((k, v) -> what.append(k).append(Tensor.shapeString(v)).append(' '));
         return shapes;
     }
 
