@@ -2,6 +2,7 @@ package jcnn.eval;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.List;
 import jcnn.eval.compare.Comparison;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
@@ -16,6 +17,7 @@ record CompareMode(Comparison comparison) implements Mode {
     public void run(Settings settings, PrintStream out) throws IOException {
         Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Settings.checkData(comparison.recipe(), train, false, List.of(comparison.recipe().batch()));
         comparison.runAndWrite(train, test, settings.runDir(), out);
     }
 }

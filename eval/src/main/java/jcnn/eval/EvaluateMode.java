@@ -2,8 +2,11 @@ package jcnn.eval;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import jcnn.core.Engine;
 import jcnn.eval.io.Hdf5Weights;
@@ -16,7 +19,8 @@ import jcnn.training.nn.Weights;
 
 /**
  * Evaluates given weights ({@code weights=FILE}) on the test set instead of training: the seed study's HDF5 files
- * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN.
+ * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN. Like a training run it
+ * writes a run folder, with report.txt and report.html.
  */
 record EvaluateMode(Path weights) implements Mode {
 
@@ -31,6 +35,11 @@ record EvaluateMode(Path weights) implements Mode {
             loadWeights(model, weights);
             out.println("evaluating weights " + weights);
             TestResults results = TestReport.evaluate(model, test, out);
+            Files.createDirectories(settings.runDir());
+            TestReport.write(settings.runDir(), "Fashion-MNIST seed CNN, weights " + weights.getFileName() + ", "
+                    + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
+                    settings.kernels(), List.of());
+            out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
             out.println(TestReport.accuracyLine(results));
         }
     }

@@ -27,6 +27,7 @@ record GridMode(Recipe recipe, NanPolicy nanPolicy) implements Mode {
     public void run(Settings settings, PrintStream out) throws IOException {
         Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Settings.checkData(recipe, train, true, GridSearch.SEED_GRID.stream().map(GridSearch.Point::batch).toList());
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             TrainMode.announce(settings.kernels(), out);
             Files.createDirectories(settings.runDir());

@@ -3,6 +3,10 @@ package jcnn.eval;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -15,7 +19,9 @@ import java.util.Properties;
  * mvn exec:java -Dgrid=true -Depochs=3               the seed's grid search, then the best point
  * mvn exec:java -Dcompare=true                       the same recipe on scalar and vector kernels, side by side
  * </pre>
- * Every setting is a system property; see {@link #USAGE}. They are parsed once, into {@link Settings}, which picks
+ * Every setting is a system property ({@code -Dname=value}, how {@code mvn exec:java} passes them) or a
+ * command-line argument ({@code --name value}, how {@code java -jar jcnn.jar} takes them); {@link Setting#ALL}
+ * lists them, and {@code --help} prints that list. They are parsed once, into {@link Settings}, which picks
  * the one {@link Mode} to run ({@link TrainMode}, {@link EvaluateMode}, {@link GridMode}, {@link CompareMode}):
  * this class only dispatches. Every value is checked before anything runs or is written: a bad one prints one
  * line and exits with status 2, never a stack trace. Each run writes a folder
@@ -24,27 +30,29 @@ import java.util.Properties;
  */
 public final class Main {
 
-    static final String USAGE = String.join("\n",
-            "settings (-Dname=value):",
-            "  kernel=scalar|vector  vector.bits=0|128|256|512  threads=N",
-            "  epochs  batch  lr  optimizer=sgd|seed|sam|adam|adamw  momentum  nesterov  weightDecay  rho",
-            "  schedule=constant|step|cosine  warmup  seed  limit (first N training images)  validation (fraction)",
-            "  data=DIR  out=DIR  weights=FILE (.h5 or .safetensors: evaluate instead of training)  grid=true",
-            "  compare=true (the recipe on scalar and vector kernels, side by side)  testLimit (first N test images)",
-            "  resume=DIR (continue the run in DIR from its checkpoint)  nanPolicy=stop|skip (non-finite loss or"
-                    + " gradient)");
-
     private final Properties settings;
+    private final List<String> args;
     private final PrintStream out;
 
     Main(Properties settings, PrintStream out) {
+        this(settings, List.of(), out);
+    }
+
+    Main(Properties settings, List<String> args, PrintStream out) {
         this.settings = settings;
+        this.args = List.copyOf(args);
         this.out = out;
     }
 
     public static void main(String[] args) {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && System.getenv(RELAUNCHED) == null) {
+            Integer status = relaunch(args);
+            if (status != null) {
+                System.exit(status);
+            }
+        }
         try {
-            new Main(System.getProperties(), System.out).run();
+            new Main(System.getProperties(), List.of(args), System.out).run();
         } catch (IllegalArgumentException | IOException | UncheckedIOException | TrainingStopped e) {
             // A bad setting, missing data, a corrupt file or a run that stopped on a non-finite number: one line,
             // no stack trace, non-zero exit.
@@ -53,11 +61,51 @@ public final class Main {
         }
     }
 
+    /** The incubator module the vector kernels need; the JVM resolves it only when told to. */
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** Set in the environment of a relaunched JVM, so that it never relaunches again. */
+    static final String RELAUNCHED = "JCNN_RELAUNCHED";
+
+    /**
+     * Runs this program again in a JVM that has the Vector API: the same java, {@code --add-modules
+     * jdk.incubator.vector}, the same JVM options and system properties, class path and arguments, with its
+     * standard streams; returns its exit status, or null when it could not be started (then this JVM runs the job
+     * itself, on the scalar kernels if it must).
+     *
+     * <p>Why: {@code java -jar jcnn.jar} should not need a flag typed, and a jar's manifest cannot add a module.
+     * JDK 17 and 25 read {@code Main-Class}, {@code Class-Path}, {@code Add-Opens}, {@code Add-Exports},
+     * {@code Launcher-Agent-Class} (and on 22+ {@code Enable-Native-Access}) from it, but no {@code Add-Modules};
+     * an agent's {@code Instrumentation.redefineModule} can only change modules already in the boot layer, and an
+     * incubator module is in it only with {@code --add-modules}. So the launcher is the program itself.
+     */
+    static Integer relaunch(String[] args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-modules");
+        command.add(VECTOR_MODULE);
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder child = new ProcessBuilder(command).inheritIO();
+        child.environment().put(RELAUNCHED, "1");
+        try {
+            return child.start().waitFor();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
     /** Runs the job; a bad setting or input throws before the run folder is created. */
     void run() throws IOException {
-        Settings parsed = Settings.parse(settings);
+        Settings parsed = Settings.parse(settings, args);
         if (parsed.help()) {
-            out.println(USAGE);
+            out.print(Setting.help());
             return;
         }
         parsed.mode().run(parsed, out);

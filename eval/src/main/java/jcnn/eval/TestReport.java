@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import jcnn.core.io.AtomicFiles;
 import jcnn.eval.metrics.ClassNames;
 import jcnn.eval.report.HtmlReportWriter;
@@ -41,13 +42,20 @@ final class TestReport {
     /** Writes report.txt and report.html (with its figures) into {@code runDir}, and says so. */
     static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
                       PrintStream out) throws IOException {
-        AtomicFiles.write(runDir.resolve("report.txt"),
-                (describe(results) + accuracyLine(results) + "\n").getBytes(StandardCharsets.UTF_8));
-        RunReport report = new RunReport("Fashion-MNIST seed CNN, " + kernels.name() + " kernels",
-                Instant.now(), recipe.asMap(), machine(kernels), history, results, List.of());
-        HtmlReportWriter.write(report, runDir);
+        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.asMap(), kernels,
+                history);
         out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors,"
                 + " checkpoint.safetensors)");
+    }
+
+    /** Writes report.txt and report.html (with its figures) into {@code runDir}; {@code settings} head the page. */
+    static void write(Path runDir, String title, TestResults results, Map<String, Object> settings, Kernels kernels,
+                      List<EpochMetrics> history) throws IOException {
+        AtomicFiles.write(runDir.resolve("report.txt"),
+                (describe(results) + accuracyLine(results) + "\n").getBytes(StandardCharsets.UTF_8));
+        RunReport report = new RunReport(title, Instant.now(), settings, machine(kernels), history, results,
+                List.of());
+        HtmlReportWriter.write(report, runDir);
     }
 
     /** The text the run prints and saves: the report, confusion matrix, IoU, AUCs and top-k accuracy. */

@@ -40,6 +40,7 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
     public void run(Settings settings, PrintStream out) throws IOException {
         Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Settings.checkData(recipe, train, false, List.of(recipe.batch()));
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             announce(settings.kernels(), out);
             Files.createDirectories(settings.runDir());
