@@ -2,7 +2,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import jcnn.core.Ops;
 import jcnn.core.Tensor;
-import jcnn.training.Trainer;
+import jcnn.training.Evaluator;
 import jcnn.training.data.Batcher;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
@@ -33,7 +33,7 @@ public class EmbedExample {
             loss.backward();
             sgd.step();
         }
-        double accuracy = Trainer.evaluate(model, test, 256, false).accuracy();
+        double accuracy = Evaluator.evaluate(model, test, 256, false).accuracy();
         System.out.println(String.format(Locale.ROOT, "test accuracy: %.4f", accuracy));
     }
 }

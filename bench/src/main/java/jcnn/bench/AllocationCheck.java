@@ -1,7 +1,6 @@
 package jcnn.bench;
 
 import java.lang.management.ManagementFactory;
-import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
 
 /**
@@ -24,17 +23,21 @@ public final class AllocationCheck {
         String kernel = args.length > 0 ? args[0] : "scalar";
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        // The benchmarks' own states, so that this measures exactly the step and the inference that JMH times.
+        TrainStepBench train = new TrainStepBench();
+        train.batch = 64;
+        train.kernel = kernel;
+        train.threads = threads;
+        train.setup();
+        long perStep = perOperation(steps, train::step);
+
+        InferenceBench inference = new InferenceBench();
+        inference.batch = 1000;
+        inference.kernel = kernel;
+        inference.threads = threads;
+        inference.setup();
+        long perInference = perOperation(Math.max(3, steps / 5), inference::infer);
         Kernels k = BenchKernels.create(kernel, threads);
-
-        SeedCnnStep model = new SeedCnnStep(k, 0.01f, 1);
-        SyntheticBatch batch = new SyntheticBatch(64, 42);
-        Tensor images = SeedCnnStep.input(batch);
-        long perStep = perOperation(steps, () -> model.trainStep(images, batch.labels));
-
-        SyntheticBatch big = new SyntheticBatch(1000, 42);
-        Tensor bigImages = SeedCnnStep.input(big);
-        float[] logits = new float[1000 * SyntheticBatch.CLASSES];
-        long perInference = perOperation(Math.max(3, steps / 5), () -> model.infer(bigImages, logits));
 
         System.out.printf("kernels %s: %d bytes per training step (batch 64), %d bytes per inference (batch 1000);"
                 + " target <= 1024 per step: %s%n", k.name(), perStep, perInference, perStep <= 1024 ? "met" : "NOT met");

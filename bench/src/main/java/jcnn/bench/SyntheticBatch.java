@@ -1,6 +1,7 @@
 package jcnn.bench;
 
 import java.util.Random;
+import jcnn.core.Tensor;
 
 /**
  * A seeded random batch shaped like normalised Fashion-MNIST: images (n,1,28,28) with values in [-1, 1), labels
@@ -27,5 +28,10 @@ public final class SyntheticBatch {
         for (int i = 0; i < size; i++) {
             labels[i] = rng.nextInt(CLASSES);
         }
+    }
+
+    /** The batch as an input tensor (n,1,28,28): a leaf that needs no gradient, like a data loader's. */
+    public Tensor input() {
+        return Tensor.of(images, size, CHANNELS, HEIGHT, WIDTH);
     }
 }

@@ -1,7 +1,16 @@
 package jcnn.bench;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import jcnn.core.BufferPool;
+import jcnn.core.Engine;
+import jcnn.core.Ops;
 import jcnn.core.Tensor;
+import jcnn.kernels.Kernels;
+import jcnn.training.nn.SeedCnn;
+import jcnn.training.nn.Sequential;
+import jcnn.training.optim.Optimizer;
+import jcnn.training.optim.Sgd;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -12,9 +21,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One full training step of the seed CNN (forward + backward + SGD) on a synthetic batch, inside a buffer-pool
- * scope. JMH reports time per step; {@link Report} converts it to images/s (batch / time). Run it with
- * {@code -prof gc} to see the allocation per step ({@code gc.alloc.rate.norm}).
+ * One full training step of the seed CNN on a synthetic batch, as the trainer takes it: zero the gradients,
+ * forward, softmax cross-entropy, backward, and an optimizer step ({@link Sgd}, plain, lr 0.01: the update the
+ * PyTorch peer benchmark takes), inside a buffer-pool scope. The model is {@link SeedCnn} itself and the
+ * optimizer the training module's, so the figure includes their bookkeeping. JMH reports time per step; {@link Report}
+ * converts it to images/s (batch / time). Run it with {@code -prof gc} to see the allocation per step
+ * ({@code gc.alloc.rate.norm}).
  *
  * <p>Batch 64 is the default; the peer comparison also runs 32 and 256 ({@code -p batch=32,64,256}).
  */
@@ -32,20 +44,32 @@ public class TrainStepBench {
     @Param({"1", "2"})
     public int threads;
 
-    private SeedCnnStep model;
+    private Kernels kernels;
+    private Sequential model;
+    private Optimizer optimizer;
+    private final BufferPool pool = new BufferPool();
     private Tensor images;
     private int[] labels;
 
     @Setup
     public void setup() {
-        model = new SeedCnnStep(BenchKernels.create(kernel, threads), 0.01f, 1);
+        kernels = BenchKernels.create(kernel, threads);
+        model = SeedCnn.create(new SplittableRandom(1));
+        optimizer = new Sgd(model.parameters(), 0.01);
         SyntheticBatch data = new SyntheticBatch(batch, 42);
-        images = SeedCnnStep.input(data);
+        images = data.input();
         labels = data.labels;
     }
 
     @Benchmark
+    @SuppressWarnings("try")   // both scopes are used for their open/close only
     public float step() {
-        return model.trainStep(images, labels);
+        try (var engine = Engine.using(kernels); var step = pool.open()) {
+            optimizer.zeroGrad();
+            Tensor loss = Ops.crossEntropy(model.forward(images), labels);
+            loss.backward();
+            optimizer.step();
+            return loss.item();
+        }
     }
 }

@@ -334,7 +334,11 @@ public final class Tensor {
         return shapeString(shape);
     }
 
-    static String shapeString(int[] shape) {
+    /**
+     * A shape as every message in jcnn writes it, e.g. {@code (2,3,8,8)}, {@code (16)} or {@code ()}: the one
+     * formatter, used by layers, file readers and writers alike.
+     */
+    public static String shapeString(int[] shape) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < shape.length; i++) {
             sb.append(i > 0 ? "," : "").append(shape[i]);

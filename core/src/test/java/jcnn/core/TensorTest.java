@@ -12,30 +12,19 @@ import java.lang.reflect.Proxy;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The autograd engine itself: accumulation, graph order, no-grad mode, kernel scopes, factories. */
 @SuppressWarnings("try")   // scopes are opened for their effect, not referenced
+@ExtendWith(ScalarEngineExtension.class)
 class TensorTest {
 
+    // Explicit kernels (ScalarEngineExtension): the default depends on system properties and on the build.
     private static final Kernels SCALAR = KernelProvider.scalar();
-
-    // Explicit kernels: the default depends on system properties and on which implementations are built.
-    private Engine.Scope scope;
-
-    @BeforeEach
-    void scalarKernels() {
-        scope = Engine.using(SCALAR);
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scope.close();
-    }
 
     @Test
     void gradientOfATensorUsedTwiceCollectsBothContributions() {

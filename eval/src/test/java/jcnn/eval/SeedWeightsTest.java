@@ -16,7 +16,7 @@ import jcnn.eval.metrics.ClassificationReport;
 import jcnn.eval.report.TestResults;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
-import jcnn.training.Trainer;
+import jcnn.training.Evaluator;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
@@ -49,9 +49,9 @@ class SeedWeightsTest {
 
     private static TestResults evaluate(String run, Kernels kernels) throws IOException {
         Sequential model = SeedCnn.create(new SplittableRandom(1));
-        Main.loadWeights(model, resource(run + "-OptimizedModel.h5"));
+        EvaluateMode.loadWeights(model, resource(run + "-OptimizedModel.h5"));
         try (var scope = Engine.using(kernels)) {
-            float[] logits = Trainer.evaluate(model, test, Trainer.EVALUATION_BATCH, true).logits();
+            float[] logits = Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits();
             return TestResults.compute(test.labels(), logits, ClassNames.fashionMnist());
         }
     }

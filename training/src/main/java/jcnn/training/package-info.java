@@ -2,7 +2,9 @@
  * Training: the {@link jcnn.training.Trainer} runs the epochs of a {@link jcnn.training.Recipe} (seeded shuffling,
  * the named optimizer and schedule, validation after every epoch, the best epoch's weights kept), reports each
  * epoch to {@link jcnn.training.TrainingListener}s ({@link jcnn.training.JsonLinesWriter} writes them as JSON
- * lines), evaluates a model on a dataset in batches (loss, accuracy, logits), and {@link jcnn.training.GridSearch}
+ * lines); {@link jcnn.training.RunState} keeps what a run holds besides the model (finished epochs, best weights,
+ * checkpoints, resume), {@link jcnn.training.Evaluator} runs a model over a dataset in batches (loss, accuracy,
+ * logits), and {@link jcnn.training.GridSearch}
  * reproduces the seed notebook's hyper-parameter search. A {@link jcnn.training.Checkpoint} after every epoch lets
  * a run resume bit-identically, and a {@link jcnn.training.NanPolicy} says what a non-finite loss or gradient
  * does (stop, naming the step and layer, or skip the batch).

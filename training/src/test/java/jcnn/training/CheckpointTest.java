@@ -16,20 +16,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import jcnn.core.Engine;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
 import jcnn.core.io.SafetensorsException;
-import jcnn.kernels.KernelProvider;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.training.data.Dataset;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
 import jcnn.training.nn.Weights;
 import jcnn.training.optim.Optimizer;
 import jcnn.training.optim.Optimizers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,22 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * keeps; a damaged or foreign file fails to load with its name and the field; a checkpoint that does not fit the
  * run is refused before anything changes. (That a killed writer never leaves a broken file: CheckpointKillTest.)
  */
+@ExtendWith(ScalarEngineExtension.class)
 class CheckpointTest {
 
     @TempDir
     Path dir;
-
-    private Engine.Scope scalar;
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
-    }
 
     /** Trains {@code r} with checkpoints; copies the checkpoint of epoch {@code keep} to {@code copy}. */
     private static Trainer runKeeping(Recipe r, Path file, int keep, Path copy) {

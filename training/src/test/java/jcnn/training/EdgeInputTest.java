@@ -42,7 +42,7 @@ class EdgeInputTest {
         Dataset bad = new Dataset(new float[4 * 28 * 28], new int[] {3, 12, 0, 1}, 28, 28);
         try (Engine.Scope scalar = Engine.using(KernelProvider.scalar())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Trainer.evaluate(TinyRuns.model(R), bad, 4, false));
+                    () -> Evaluator.evaluate(TinyRuns.model(R), bad, 4, false));
             System.out.println("label 12 of 10 classes: " + e.getMessage());
             assertTrue(e.getMessage().contains("target[1] = 12"), e.getMessage());
         }

@@ -9,18 +9,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import jcnn.core.Engine;
 import jcnn.core.Tensor;
-import jcnn.kernels.KernelProvider;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.training.data.Dataset;
 import jcnn.training.nn.Flatten;
 import jcnn.training.nn.Linear;
 import jcnn.training.nn.Module;
 import jcnn.training.nn.ReLU;
 import jcnn.training.nn.Sequential;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,22 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves such a batch out (no update) and counts it. Both with an absurd learning rate on real data, and with a
  * layer rigged to produce an infinite gradient at a chosen step, so the layer named can be checked exactly.
  */
+@ExtendWith(ScalarEngineExtension.class)
 class NanPolicyTest {
 
     @TempDir
     Path dir;
-
-    private Engine.Scope scalar;
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
-    }
 
     @Test
     void anAbsurdLearningRateStopsNamingTheStepAndTheLayer() {

@@ -17,10 +17,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import jcnn.core.Compare;
-import jcnn.core.Engine;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
-import jcnn.kernels.KernelProvider;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
@@ -28,35 +27,24 @@ import jcnn.training.nn.Module;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
 import jcnn.training.nn.Weights;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The trainer on small subsets of the real Fashion-MNIST training set with the scalar kernels: it learns, it is
  * bit-for-bit reproducible, it keeps the best weights, it reports, and its evaluation agrees with PyTorch. The
  * subsets are a few hundred images because scalar training runs at a few hundred images per second here.
  */
+@ExtendWith(ScalarEngineExtension.class)
 class TrainerTest {
 
     private static Dataset fashion;
-    private Engine.Scope scalar;
 
     @BeforeAll
     static void loadData() throws Exception {
         fashion = DataLocator.fromSystemProperties().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN)
                 .limit(1024);
-    }
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
     }
 
     /** A recipe from the defaults and {@code key=value} overrides. */
@@ -80,7 +68,7 @@ class TrainerTest {
         assertEquals(512, split.train().size());
         assertEquals(128, split.validation().size());
         Sequential model = model(r);
-        double before = Trainer.evaluate(model, split.train(), 256, false).loss();
+        double before = Evaluator.evaluate(model, split.train(), 256, false).loss();
         assertEquals(Math.log(10), before, 0.2, "an untrained 10-class model is close to chance");
 
         List<EpochMetrics> seen = new ArrayList<>();
@@ -102,7 +90,7 @@ class TrainerTest {
                 .addListener(writer);
         History h = trainer.fit(split.train(), split.validation());
 
-        double after = Trainer.evaluate(model, split.train(), 256, false).loss();
+        double after = Evaluator.evaluate(model, split.train(), 256, false).loss();
         assertTrue(after < before - 0.5, "training loss " + before + " -> " + after);
         assertTrue(h.epochs().get(1).trainLoss() < h.epochs().get(0).trainLoss(), h.epochs().toString());
         assertTrue(h.last().validationAccuracy() > 0.5, h.last().describe());
@@ -131,7 +119,7 @@ class TrainerTest {
         trainer.restoreBest();
         model.namedParameters().forEach((name, p) -> assertArrayEquals(kept.get(name).data(), p.data(), name));
         assertEquals(h.bestValidationAccuracy(),
-                Trainer.evaluate(model, split.validation(), 256, false).accuracy());
+                Evaluator.evaluate(model, split.validation(), 256, false).accuracy());
     }
 
     /** The weights after training, in parameter order, flattened. */
@@ -163,7 +151,7 @@ class TrainerTest {
         int[] target = ref.ints("target");
         Dataset batch = new Dataset(ref.tensor("x").data(), target, 28, 28);
 
-        Evaluation e = Trainer.evaluate(model, batch, 5, true);     // 5 + 5 + 5 + 1
+        Evaluation e = Evaluator.evaluate(model, batch, 5, true);     // 5 + 5 + 5 + 1
         Compare.assertClose("logits", ref.tensor("logits").data(), e.logits(), Reference.MODEL_ATOL,
                 Reference.MODEL_RTOL);
         assertEquals(ref.tensor("loss").item(), e.loss(), 1e-5);
@@ -175,7 +163,7 @@ class TrainerTest {
             correct += predicted[i] == target[i] ? 1 : 0;
         }
         assertEquals(correct / 16.0, e.accuracy());
-        assertNotNull(Trainer.evaluate(model, batch, 64, false));  // one partial batch
+        assertNotNull(Evaluator.evaluate(model, batch, 64, false));  // one partial batch
     }
 
     @Test

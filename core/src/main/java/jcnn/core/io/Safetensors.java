@@ -15,13 +15,11 @@ import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -384,12 +382,12 @@ public final class Safetensors {
         }
         if (end - begin != count * dtype.bytes) {
             throw new SafetensorsException(file, name + ".data_offsets", "[" + begin + ", " + end + "] holds "
-                    + (end - begin) + " bytes but " + dtype + " shape " + dims(shape) + " needs "
+                    + (end - begin) + " bytes but " + dtype + " shape " + Tensor.shapeString(shape) + " needs "
                     + count * dtype.bytes);
         }
         if (count > Integer.MAX_VALUE - 8) {
-            throw new SafetensorsException(file, name + ".shape", dims(shape) + " has too many elements for one"
-                    + " Java array");
+            throw new SafetensorsException(file, name + ".shape", Tensor.shapeString(shape)
+                    + " has too many elements for one Java array");
         }
         return new Slot(name, dtype, shape, (int) count, begin, end);
     }
@@ -481,10 +479,10 @@ public final class Safetensors {
     // Writing
 
     /**
-     * Writes every tensor and the metadata to {@code file}. The bytes go to a temporary file next to it, are forced
-     * to disk, and the temporary file is then renamed over {@code file} (an atomic rename), after which the folder
-     * is forced too where the platform allows it: a process killed mid-write never leaves a truncated file under
-     * the final name, and after a power cut the name points at either the old bytes or the new ones.
+     * Writes every tensor and the metadata to {@code file}, replacing it atomically ({@link AtomicFiles}: a
+     * temporary file beside it, forced to disk, renamed over it): a process killed mid-write never leaves a
+     * truncated file under the final name, and after a power cut the name points at either the old bytes or the
+     * new ones.
      */
     public void write(Path file) throws IOException {
         // Larger dtypes first, then by name: the official layout, which keeps each I64 tensor 8-byte aligned.
@@ -520,11 +518,8 @@ public final class Safetensors {
                 .getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
 
-        // Not Files.createTempFile: its owner-only permissions would carry over to the final file.
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+        AtomicFiles.replace(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
                 while (head.hasRemaining()) {
@@ -534,29 +529,8 @@ public final class Safetensors {
                 for (String name : order) {
                     writeData(ch, tensors.get(name));
                 }
-                // Without this, a power cut after the rename can leave the new name pointing at unwritten blocks.
-                ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            forceFolder(file.toAbsolutePath().getParent());
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Forces a folder's entries (the rename just made) to disk. Linux and macOS allow opening a folder for reading
-     * and forcing it; where that fails (Windows), the rename is still atomic, only its durability is the OS's.
-     */
-    private static void forceFolder(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported here: see above.
-        }
+        });
     }
 
     private static int count(Entry e) {
@@ -585,11 +559,4 @@ public final class Safetensors {
         }
     }
 
-    private static String dims(int[] shape) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i > 0 ? "," : "").append(shape[i]);
-        }
-        return sb.append(')').toString();
-    }
 }

@@ -20,6 +20,7 @@ import jcnn.kernels.TimedKernels;
 import jcnn.training.Evaluation;
 import jcnn.training.History;
 import jcnn.training.Recipe;
+import jcnn.training.Evaluator;
 import jcnn.training.Trainer;
 import jcnn.training.data.Dataset;
 import jcnn.training.nn.SeedCnn;
@@ -226,7 +227,7 @@ public final class Comparison {
         TimedKernels timed = new TimedKernels(kernels);
         try (Engine.Scope scope = Engine.using(timed)) {
             Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
-            float[] initialLogits = Trainer.evaluate(model, probe, Trainer.EVALUATION_BATCH, true).logits();
+            float[] initialLogits = Evaluator.evaluate(model, probe, Evaluator.BATCH, true).logits();
             timed.reset();   // the breakdown is of training alone
             Trainer trainer = new Trainer(model, recipe).addListener(m -> out.println(role + ": " + m.describe()));
             History history = trainer.fit(split.train(), split.validation());
@@ -237,7 +238,7 @@ public final class Comparison {
             TimedKernels.Breakdown training = timed.breakdown();
 
             long start = System.nanoTime();
-            Evaluation evaluation = Trainer.evaluate(model, test, Trainer.EVALUATION_BATCH, true);
+            Evaluation evaluation = Evaluator.evaluate(model, test, Evaluator.BATCH, true);
             double testSeconds = (System.nanoTime() - start) / 1e9;
             TestResults results = TestResults.compute(test.labels(), evaluation.logits(), ClassNames.fashionMnist());
             out.println(String.format(Locale.ROOT, "%s: test accuracy %.4f, evaluated in %.1f s",

@@ -11,8 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Pattern;
-import jcnn.eval.report.AtomicFiles;
+import jcnn.core.io.AtomicFiles;
 import jcnn.eval.report.ExtraSection;
 import jcnn.eval.report.HtmlReportWriter;
 import jcnn.eval.report.Machine;
@@ -39,9 +38,6 @@ public final class ComparisonReport {
     static final String PREFIX = "Kernel comparison: ";
 
     static final String SETTINGS_TITLE = PREFIX + "what was run";
-
-    /** A cell that is a figure: the pattern the HTML report uses to right-align its cells. */
-    private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9][0-9,]*(\\.[0-9]+)?(e[-+]?[0-9]+)?[x%]?");
 
     private ComparisonReport() {
     }
@@ -109,7 +105,7 @@ public final class ComparisonReport {
         for (int c = 0; c < t.header().size(); c++) {
             int column = c;
             boolean figures = !t.rows().isEmpty() && t.rows().stream().map(cells -> cells.get(column))
-                    .allMatch(cell -> NUMBER.matcher(cell).matches() || cell.equals("n/a") || cell.isEmpty());
+                    .allMatch(cell -> HtmlReportWriter.isFigure(cell) || cell.equals("n/a") || cell.isEmpty());
             md.append(figures ? "--:|" : ":--|");
         }
         md.append('\n');

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import jcnn.core.Tensor;
+import jcnn.training.nn.Module;
 
 /**
  * Reads an HDF5 file of named float32 datasets, such as the seed study's trained weights, into
@@ -51,20 +53,30 @@ public final class Hdf5Weights {
     }
 
     /**
-     * The parameters of the seed CNN (see shared/seed/SEED.md) and their PyTorch shapes, in the order of the
-     * model's layers. A fresh map each call.
+     * The names and shapes a model's parameters have, in the model's order: what {@link #read(Path, Map)} must
+     * find in a file to load it into {@code model}. A fresh map each call (callers may change it).
      */
-    public static Map<String, int[]> seedCnnShapes() {
+    public static Map<String, int[]> expectedShapes(Module model) {
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        shapes.put("conv1.weight", new int[] {16, 1, 3, 3});
-        shapes.put("conv1.bias", new int[] {16});
-        shapes.put("conv2.weight", new int[] {32, 16, 3, 3});
-        shapes.put("conv2.bias", new int[] {32});
-        shapes.put("fc1.weight", new int[] {128, 1568});
-        shapes.put("fc1.bias", new int[] {128});
-        shapes.put("fc2.weight", new int[] {10, 128});
-        shapes.put("fc2.bias", new int[] {10});
+        model.namedParameters().forEach((name, p) -> shapes.put(name, p.shape()));
         return shapes;
+    }
+
+    /**
+     * Loads the weights in {@code file} into {@code model}: exactly the model's parameters, by name, each float32
+     * of the parameter's shape ({@link #read(Path, Map)} with {@link #expectedShapes}).
+     *
+     * @throws WeightFileException naming the file and the first dataset that does not fit
+     */
+    public static void load(Module model, Path file) throws WeightFileException {
+        Map<String, NamedArray> arrays = read(file, expectedShapes(model));
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        arrays.forEach((k, a) -> {
+            values.put(k, a.data());
+            shapes.put(k, a.shape());
+        });
+        model.loadState(values, shapes, file.toString());
     }
 
     /**
@@ -96,7 +108,7 @@ public final class Hdf5Weights {
             Map<String, NamedArray> out = new LinkedHashMap<>();
             for (Map.Entry<String, int[]> e : expectedShapes.entrySet()) {
                 String name = e.getKey();
-                String wanted = "float32 " + NamedArray.shapeString(e.getValue());
+                String wanted = "float32 " + Tensor.shapeString(e.getValue());
                 Dataset d = found.get(name);
                 if (d == null) {
                     throw new WeightFileException(file, name, "name", "missing; expected " + wanted
@@ -106,7 +118,7 @@ public final class Hdf5Weights {
                 int[] shape = jhdf(file, name, "shape", d::getDimensions);
                 if (!isFloat32(type) || !Arrays.equals(shape, e.getValue())) {
                     throw new WeightFileException(file, name, isFloat32(type) ? "shape" : "dtype", "expected "
-                            + wanted + ", found " + dtypeName(type) + " " + NamedArray.shapeString(shape));
+                            + wanted + ", found " + dtypeName(type) + " " + Tensor.shapeString(shape));
                 }
                 out.put(name, load(file, fileSize, name, d));
             }
@@ -227,14 +239,14 @@ public final class Hdf5Weights {
         boolean filtered = jhdf(file, name, "filters", () -> !d.getFilters().isEmpty());
         long limit = filtered ? fileSize * MAX_DEFLATE_RATIO : fileSize;
         if (4 * size > limit) {
-            throw new WeightFileException(file, name, "shape", "float32 " + NamedArray.shapeString(shape)
+            throw new WeightFileException(file, name, "shape", "float32 " + Tensor.shapeString(shape)
                     + " needs " + 4 * size + " bytes, more than this " + fileSize + "-byte file can hold");
         }
         if (d instanceof ChunkedDataset c) {
             // jhdf allocates a buffer per chunk, of the size the layout claims for a chunk
             int[] chunk = jhdf(file, name, "chunk shape", c::getChunkDimensions);
             if (4 * checkedSize(file, name, "chunk shape", chunk) > limit) {
-                throw new WeightFileException(file, name, "chunk shape", "float32 " + NamedArray.shapeString(chunk)
+                throw new WeightFileException(file, name, "chunk shape", "float32 " + Tensor.shapeString(chunk)
                         + " needs more bytes than this " + fileSize + "-byte file can hold");
             }
         }
@@ -249,7 +261,7 @@ public final class Hdf5Weights {
                     + (flat == null ? "null" : flat.getClass().getSimpleName()));
         }
         if (data.length != size) {
-            throw new WeightFileException(file, name, "data", "shape " + NamedArray.shapeString(shape) + " holds "
+            throw new WeightFileException(file, name, "data", "shape " + Tensor.shapeString(shape) + " holds "
                     + size + " values but " + data.length + " were read");
         }
         return new NamedArray(name, shape, data);
@@ -261,7 +273,7 @@ public final class Hdf5Weights {
         for (int n : shape) {
             if (n < 0) {
                 throw new WeightFileException(file, name, field, "negative dimension in "
-                        + NamedArray.shapeString(shape));
+                        + Tensor.shapeString(shape));
             }
             size = n == 0 ? 0 : size > Long.MAX_VALUE / 8 / n ? Long.MAX_VALUE / 8 : size * n;
         }

@@ -1,6 +1,7 @@
 package jcnn.eval.io;
 
 import java.util.Arrays;
+import jcnn.core.Tensor;
 
 /**
  * A named float32 array with its shape: the common denominator of weight files (HDF5, safetensors, .npz), before
@@ -20,12 +21,12 @@ public record NamedArray(String name, int[] shape, float[] data) {
         long size = 1;
         for (int d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException(name + ": negative dimension in " + shapeString(shape));
+                throw new IllegalArgumentException(name + ": negative dimension in " + Tensor.shapeString(shape));
             }
             size *= d;
         }
         if (size != data.length) {
-            throw new IllegalArgumentException(name + ": shape " + shapeString(shape) + " holds " + size
+            throw new IllegalArgumentException(name + ": shape " + Tensor.shapeString(shape) + " holds " + size
                     + " values but data has " + data.length);
         }
     }
@@ -43,17 +44,6 @@ public record NamedArray(String name, int[] shape, float[] data) {
         return data.length;
     }
 
-    /** The shape as Python prints a tuple, e.g. "(16, 1, 3, 3)" or "(16,)", so it reads like h5py's output. */
-    public static String shapeString(int[] shape) {
-        if (shape.length == 1) {
-            return "(" + shape[0] + ",)";
-        }
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(shape[i]);
-        }
-        return sb.append(')').toString();
-    }
 
     @Override
     public boolean equals(Object o) {
@@ -68,6 +58,6 @@ public record NamedArray(String name, int[] shape, float[] data) {
 
     @Override
     public String toString() {
-        return name + " float32 " + shapeString(shape);
+        return name + " float32 " + Tensor.shapeString(shape);
     }
 }

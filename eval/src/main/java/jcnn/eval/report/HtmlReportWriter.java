@@ -1,6 +1,5 @@
 package jcnn.eval.report;
 
-import jcnn.training.EpochMetrics;
 import java.awt.AWTError;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import jcnn.core.io.AtomicFiles;
 import jcnn.eval.metrics.ClassificationReport;
 import jcnn.eval.metrics.ConfusionMatrix;
 import jcnn.eval.metrics.ScoreType;
+import jcnn.training.EpochMetrics;
 
 /**
  * Writes a run's {@code report.html} and its figures as PNG files into the run folder.
@@ -49,6 +50,14 @@ public final class HtmlReportWriter {
 
     /** A table cell that is a figure: "1,154", "-0.5", "5.11x", "93.4%", "3.8e-6". */
     private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9][0-9,]*(\\.[0-9]+)?(e[-+]?[0-9]+)?[x%]?");
+
+    /**
+     * Whether a table cell is a figure ("1,154", "-0.5", "5.11x", "93.4%", "3.8e-6"), which every report, HTML or
+     * Markdown, aligns to the right.
+     */
+    public static boolean isFigure(String cell) {
+        return NUMBER.matcher(cell).matches();
+    }
 
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
@@ -318,7 +327,7 @@ public final class HtmlReportWriter {
                 p.raw("<tr>");
                 for (String c : row) {
                     // Figures line up on the right, as in the built-in tables; words stay on the left.
-                    p.raw(NUMBER.matcher(c).matches() ? "<td class=\"num\">" : "<td>").text(c).raw("</td>");
+                    p.raw(isFigure(c) ? "<td class=\"num\">" : "<td>").text(c).raw("</td>");
                 }
                 p.raw("</tr>\n");
             }

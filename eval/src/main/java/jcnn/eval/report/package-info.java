@@ -6,7 +6,7 @@
  * {@link jcnn.eval.report.TestResults}, {@link jcnn.eval.report.ExtraSection}) hold the numbers;
  * {@link jcnn.eval.report.Plots} draws the ROC curves, the confusion matrix and the training curves;
  * {@link jcnn.eval.report.HtmlReportWriter} writes the page and the PNGs, each file atomically
- * ({@link jcnn.eval.report.AtomicFiles}), so an interrupted run never leaves a half-written report over a good one.
+ * ({@link jcnn.core.io.AtomicFiles}), so an interrupted run never leaves a half-written report over a good one.
  * The page has no scripts and no external references (a Content-Security-Policy forbids them), so it can be mailed,
  * archived or opened offline and always shows the same thing.
  *

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import jcnn.core.Tensor;
 import jcnn.core.testing.FuzzHarness;
 import jcnn.core.testing.PropertyCheck;
 import org.junit.jupiter.api.AfterAll;
@@ -188,7 +189,7 @@ class Hdf5FuzzProperties {
             expected.forEach((name, shape) -> {
                 if (!Arrays.equals(shape, read.get(name).shape())) {
                     throw new AssertionError(what + ": " + name + " read as " + read.get(name) + ", expected "
-                            + NamedArray.shapeString(shape));
+                            + Tensor.shapeString(shape));
                 }
             });
         }
@@ -222,7 +223,7 @@ class Hdf5FuzzProperties {
             }
         }
         what.append(" expecting ");
-        shapes.forEach((k, v) -> what.append(k).append(NamedArray.shapeString(v)).append(' '));
+        shapes.forEach((k, v) -> what.append(k).append(Tensor.shapeString(v)).append(' '));
         return shapes;
     }
 

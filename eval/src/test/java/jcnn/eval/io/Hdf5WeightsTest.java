@@ -16,6 +16,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import jcnn.core.Tensor;
+import jcnn.training.nn.SeedCnn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,12 +34,17 @@ class Hdf5WeightsTest {
     private static final Path WITH = resource("/seed/with-optimisation-OptimizedModel.h5");
     private static final Path WITHOUT = resource("/seed/without-optimization-OptimizedModel.h5");
 
+    /** The seed CNN's names and shapes, from the model itself. */
+    private static Map<String, int[]> seedCnnShapes() {
+        return Hdf5Weights.expectedShapes(SeedCnn.create(new SplittableRandom(1)));
+    }
+
     @Test
     void seedFilesLoadAllEightParametersWithTheirShapes() throws IOException {
         for (Path file : List.of(WITH, WITHOUT)) {
-            Map<String, NamedArray> w = Hdf5Weights.read(file, Hdf5Weights.seedCnnShapes());
-            assertEquals(List.copyOf(Hdf5Weights.seedCnnShapes().keySet()), List.copyOf(w.keySet()));
-            for (Map.Entry<String, int[]> e : Hdf5Weights.seedCnnShapes().entrySet()) {
+            Map<String, NamedArray> w = Hdf5Weights.read(file, seedCnnShapes());
+            assertEquals(List.copyOf(seedCnnShapes().keySet()), List.copyOf(w.keySet()));
+            for (Map.Entry<String, int[]> e : seedCnnShapes().entrySet()) {
                 NamedArray a = w.get(e.getKey());
                 assertEquals(e.getKey(), a.name());
                 assertArrayEquals(e.getValue(), a.shape(), e.getKey());
@@ -51,7 +59,7 @@ class Hdf5WeightsTest {
 
     @Test
     void valuesAreTheOnesH5pyReads() throws IOException {
-        Map<String, NamedArray> w = Hdf5Weights.read(WITH, Hdf5Weights.seedCnnShapes());
+        Map<String, NamedArray> w = Hdf5Weights.read(WITH, seedCnnShapes());
         assertArrayEquals(new float[] {-0.16081881523132324f, 0.0821177288889885f, 0.04495658352971077f,
             0.037644077092409134f}, Arrays.copyOf(w.get("conv1.bias").data(), 4));
         float[] fc2 = w.get("fc2.weight").data();   // row-major (10, 128): [0, 0..2]
@@ -63,7 +71,7 @@ class Hdf5WeightsTest {
         assertEquals(0.9190566912293434, sum(w.get("conv1.weight")), 1e-12);
         assertEquals(-158.57712931816417, sum(w.get("fc1.weight")), 1e-9);
 
-        Map<String, NamedArray> other = Hdf5Weights.read(WITHOUT, Hdf5Weights.seedCnnShapes());
+        Map<String, NamedArray> other = Hdf5Weights.read(WITHOUT, seedCnnShapes());
         assertEquals(-1.3073339853435755, sum(other.get("conv1.bias")), 1e-12);
         assertEquals(-0.11147650080965832, sum(other.get("fc2.weight")), 1e-12);
     }
@@ -73,7 +81,7 @@ class Hdf5WeightsTest {
         Map<String, NamedArray> w = Hdf5Weights.read(WITH);
         assertEquals(List.of("conv1.bias", "conv1.weight", "conv2.bias", "conv2.weight", "fc1.bias", "fc1.weight",
                 "fc2.bias", "fc2.weight"), List.copyOf(w.keySet()));
-        assertEquals("conv2.weight float32 (32, 16, 3, 3)", w.get("conv2.weight").toString());
+        assertEquals("conv2.weight float32 (32,16,3,3)", w.get("conv2.weight").toString());
     }
 
     @Test
@@ -89,28 +97,28 @@ class Hdf5WeightsTest {
 
     @Test
     void missingDatasetNamesFileDatasetAndExpectation() {
-        Map<String, int[]> expected = new LinkedHashMap<>(Hdf5Weights.seedCnnShapes());
+        Map<String, int[]> expected = new LinkedHashMap<>(seedCnnShapes());
         expected.put("fc3.weight", new int[] {10, 10});
         WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(WITH, expected));
         assertEquals("fc3.weight", e.dataset());
         assertEquals(WITH, e.file());
-        assertEquals(WITH + ": dataset 'fc3.weight': missing; expected float32 (10, 10). The file has: "
+        assertEquals(WITH + ": dataset 'fc3.weight': missing; expected float32 (10,10). The file has: "
                 + "conv1.bias, conv1.weight, conv2.bias, conv2.weight, fc1.bias, fc1.weight, fc2.bias, fc2.weight",
                 e.getMessage());
     }
 
     @Test
     void wrongShapeNamesBoth() {
-        Map<String, int[]> expected = Hdf5Weights.seedCnnShapes();
+        Map<String, int[]> expected = seedCnnShapes();
         expected.put("fc1.weight", new int[] {1568, 128});   // transposed: a classic
         WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(WITH, expected));
-        assertEquals(WITH + ": dataset 'fc1.weight': expected float32 (1568, 128), found float32 (128, 1568)",
+        assertEquals(WITH + ": dataset 'fc1.weight': expected float32 (1568,128), found float32 (128,1568)",
                 e.getMessage());
     }
 
     @Test
     void unexpectedDatasetsAreAnError() {
-        Map<String, int[]> expected = Hdf5Weights.seedCnnShapes();
+        Map<String, int[]> expected = seedCnnShapes();
         expected.remove("fc2.bias");
         WeightFileException e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(WITH, expected));
         assertEquals("fc2.bias", e.dataset());
@@ -122,7 +130,7 @@ class Hdf5WeightsTest {
         Path file = resource("/io/mixed-dtypes.h5");
         WeightFileException e = assertThrows(WeightFileException.class,
                 () -> Hdf5Weights.read(file, Map.of("d", new int[] {2})));
-        assertEquals(file + ": dataset 'd': expected float32 (2,), found float64 (2,)", e.getMessage());
+        assertEquals(file + ": dataset 'd': expected float32 (2), found float64 (2)", e.getMessage());
         e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(file, Map.of("step", new int[0])));
         assertEquals(file + ": dataset 'step': expected float32 (), found int64 ()", e.getMessage());
         e = assertThrows(WeightFileException.class, () -> Hdf5Weights.read(file));
@@ -191,8 +199,8 @@ class Hdf5WeightsTest {
     @Test
     void namedArrayChecksItsShape() {
         assertThrows(IllegalArgumentException.class, () -> new NamedArray("x", new int[] {2, 2}, new float[3]));
-        assertEquals("(16,)", NamedArray.shapeString(new int[] {16}));
-        assertEquals("()", NamedArray.shapeString(new int[0]));
+        assertEquals("(16)", Tensor.shapeString(new int[] {16}));
+        assertEquals("()", Tensor.shapeString(new int[0]));
         int[] shape = {2};
         NamedArray a = new NamedArray("x", shape, new float[2]);
         shape[0] = 3;   // the record keeps its own copy

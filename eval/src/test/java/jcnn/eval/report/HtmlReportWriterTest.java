@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,10 +43,10 @@ class HtmlReportWriterTest {
         Path page = HtmlReportWriter.write(report, runDir);
         assertEquals(runDir.resolve("report.html"), page);
         assertEquals(List.of("confusion-matrix.png", "report.html", "roc-curves.png", "training-curves.png"),
-                AtomicFilesTest.names(runDir), "no temporary files may be left behind");
+                names(runDir), "no temporary files may be left behind");
         // Writing again over the same run replaces the files and still leaves nothing else.
         HtmlReportWriter.write(report, runDir);
-        assertEquals(4, AtomicFilesTest.names(runDir).size());
+        assertEquals(4, names(runDir).size());
 
         // The images in the page are the files beside it, and they decode.
         String written = Files.readString(page);
@@ -132,7 +133,7 @@ class HtmlReportWriterTest {
         RunReport r = new RunReport("Seed weights", report.created(), Map.of(), report.machine(), List.of(),
                 report.test(), List.of());
         HtmlReportWriter.write(r, dir);
-        assertEquals(List.of("confusion-matrix.png", "report.html", "roc-curves.png"), AtomicFilesTest.names(dir));
+        assertEquals(List.of("confusion-matrix.png", "report.html", "roc-curves.png"), names(dir));
         String page = Files.readString(dir.resolve("report.html"));
         assertTrue(page.contains("trained for no epochs"));
         assertTrue(page.contains("No settings were recorded"));
@@ -203,5 +204,12 @@ class HtmlReportWriterTest {
             }
         }
         assertTrue(open.isEmpty(), "never closed: " + open);
+    }
+
+    /** File names in a folder, sorted; temporary files would show up here as ".report.html.123.tmp". */
+    private static List<String> names(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 }

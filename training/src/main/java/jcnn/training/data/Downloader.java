@@ -9,20 +9,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.function.Supplier;
+import jcnn.core.io.AtomicFiles;
 
 /**
  * Fetches one published data file into a folder, and lets it appear there only once its pinned checksum matched.
  *
  * <p>The file is streamed to a temporary name in the target folder, verified, then renamed into place atomically
- * (same folder, same file system). On any failure (HTTP error, short body, size cap, checksum mismatch) the
+ * ({@link AtomicFiles}). On any failure (HTTP error, short body, size cap, checksum mismatch) the
  * temporary file is deleted and nothing is left behind, so a later run can never pick up a half or wrong file. A
  * file without a pinned checksum is not downloaded at all. Uses the JDK's {@link HttpClient}: no extra dependency.
  * Non-goals: resuming, parallel downloads, proxies beyond the JDK's defaults.
@@ -73,27 +72,14 @@ public final class Downloader {
             throw new DataFileException(fileName + ": no pinned checksum, so a download from " + uri
                     + " could not be verified; refusing it. Put the file in place by hand (see -Ddata).");
         }
-        Files.createDirectories(dir);
         Path target = dir.resolve(fileName);
-        // A dot-name with a random part: concurrent runs do not collide, and the locator never mistakes it
-        // for a finished file.
-        Path temp = Files.createTempFile(dir, "." + fileName + ".", ".part");
-        boolean moved = false;
-        try {
+        // AtomicFiles' temporary file is a dot-name with a random part: concurrent runs do not collide, and the
+        // locator never mistakes it for a finished file.
+        AtomicFiles.replace(target, temp -> {
             fetch(uri, temp, fileName, expected);
             verify(temp, fileName, expected);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-            return target;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temp);
-            }
-        }
+        });
+        return target;
     }
 
     private void fetch(URI uri, Path temp, String fileName, Checksum expected) throws IOException {

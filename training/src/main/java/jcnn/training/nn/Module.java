@@ -195,12 +195,9 @@ public abstract class Module {
         own.forEach((name, p) -> System.arraycopy(values.get(name), 0, p.data(), 0, p.size()));
     }
 
+    /** {@link Tensor#shapeString(int[])}, short for the layers' messages. */
     static String shapeString(int[] shape) {
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i < shape.length; i++) {
-            sb.append(i > 0 ? "," : "").append(shape[i]);
-        }
-        return sb.append(')').toString();
+        return Tensor.shapeString(shape);
     }
 
     /** A one-line description with the layer's settings, in PyTorch's style, e.g. {@code Linear(in=128, out=10)}. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,30 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import jcnn.core.Engine;
 import jcnn.core.NoGrad;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
-import jcnn.kernels.KernelProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import jcnn.core.testing.ScalarEngineExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Layer construction and shape errors, the seed CNN's names and size, initialisation, and weights on disk. */
+@ExtendWith(ScalarEngineExtension.class)
 class LayerTest {
-
-    private Engine.Scope scalar;
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
-    }
 
     private static void assertMessage(IllegalArgumentException e, String... parts) {
         for (String part : parts) {

@@ -9,32 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import jcnn.core.Engine;
 import jcnn.core.Tensor;
-import jcnn.kernels.KernelProvider;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.training.Recipe;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The update rules, on tiny problems whose answers are known: hand-computed first steps, then several steps
  * against float64 re-implementations of PyTorch's formulas written out here, and SAM on a quadratic where its
  * step has a closed form.
  */
+@ExtendWith(ScalarEngineExtension.class)
 class OptimizerMathTest {
-
-    private Engine.Scope scalar;
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
-    }
 
     private static Tensor param(float... values) {
         return Tensor.of(values.clone(), values.length).requiresGrad(true);

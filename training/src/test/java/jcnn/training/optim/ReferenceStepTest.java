@@ -7,19 +7,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 import jcnn.core.Compare;
-import jcnn.core.Engine;
 import jcnn.core.Ops;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
-import jcnn.kernels.KernelProvider;
+import jcnn.core.testing.ScalarEngineExtension;
 import jcnn.training.Reference;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
 import jcnn.training.nn.Weights;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One optimizer step on the seed CNN against PyTorch: the study's trained weights, the first 16 test images, the
@@ -28,24 +26,14 @@ import org.junit.jupiter.api.Test;
  * {@code seed_optimizer_step.*}. The same steps from PyTorch's own gradients ({@code grad.*}) must agree much more
  * tightly: that separates an optimizer bug from the gradients' summation-order differences.
  */
+@ExtendWith(ScalarEngineExtension.class)
 class ReferenceStepTest {
 
     private static Safetensors ref;
-    private Engine.Scope scalar;
 
     @BeforeAll
     static void load() throws Exception {
         ref = Reference.load(Reference.SEED_MODEL_BATCH);
-    }
-
-    @BeforeEach
-    void useScalarKernels() {
-        scalar = Engine.using(KernelProvider.scalar());
-    }
-
-    @AfterEach
-    void restoreKernels() {
-        scalar.close();
     }
 
     /** The seed CNN with the reference weights and our gradient of the mean loss on the reference batch. */

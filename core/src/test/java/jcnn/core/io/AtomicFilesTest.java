@@ -1,4 +1,4 @@
-package jcnn.eval.report;
+package jcnn.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +60,19 @@ class AtomicFilesTest {
         AtomicFiles.write(target, new byte[] {4, 5});
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
         assertArrayEquals(new byte[] {4, 5}, Files.readAllBytes(target));
+    }
+
+    @Test
+    void contentThatFailsLeavesTheTargetAsItWasAndCleansUp() throws IOException {
+        Path target = dir.resolve("checkpoint.safetensors");
+        AtomicFiles.write(target, bytes("good"));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.replace(target, temp -> {
+            Files.writeString(temp, "half");
+            throw new IOException("disk full");
+        }));
+        assertEquals("disk full", e.getMessage());
+        assertEquals("good", Files.readString(target));
+        assertEquals(List.of("checkpoint.safetensors"), names(dir), "the temporary file must be deleted");
     }
 
     @Test

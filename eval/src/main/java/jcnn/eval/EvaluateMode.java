@@ -1,0 +1,58 @@
+package jcnn.eval;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import jcnn.core.Engine;
+import jcnn.eval.io.Hdf5Weights;
+import jcnn.eval.report.TestResults;
+import jcnn.training.data.Dataset;
+import jcnn.training.data.DatasetSpec;
+import jcnn.training.nn.SeedCnn;
+import jcnn.training.nn.Sequential;
+import jcnn.training.nn.Weights;
+
+/**
+ * Evaluates given weights ({@code weights=FILE}) on the test set instead of training: the seed study's HDF5 files
+ * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN. Like a training run it
+ * writes a run folder, with report.txt and report.html.
+ */
+record EvaluateMode(Path weights) implements Mode {
+
+    @Override
+    @SuppressWarnings("try")   // the kernels scope is used for its open/close
+    public void run(Settings settings, PrintStream out) throws IOException {
+        Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
+        try (Engine.Scope scope = Engine.using(settings.kernels())) {
+            out.println("jcnn: kernels " + settings.kernels().name() + ", " + settings.kernels().threads()
+                    + " thread(s), JDK " + Runtime.version());
+            Sequential model = SeedCnn.create(new SplittableRandom(0));   // every weight is replaced
+            loadWeights(model, weights);
+            out.println("evaluating weights " + weights);
+            TestResults results = TestReport.evaluate(model, test, out);
+            Files.createDirectories(settings.runDir());
+            TestReport.write(settings.runDir(), "Fashion-MNIST seed CNN, weights " + weights.getFileName() + ", "
+                    + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
+                    settings.kernels(), List.of());
+            out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
+            out.println(TestReport.accuracyLine(results));
+        }
+    }
+
+    /** Loads a {@code .h5}/{@code .hdf5} (the seed's) or {@code .safetensors} file into {@code model}. */
+    static void loadWeights(Sequential model, Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
+            Hdf5Weights.load(model, file);
+        } else if (name.endsWith(".safetensors")) {
+            Weights.load(model, file);
+        } else {
+            throw new IllegalArgumentException("invalid weights=" + file + ": expected a .h5 or .safetensors file");
+        }
+    }
+}

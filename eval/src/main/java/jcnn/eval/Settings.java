@@ -1,0 +1,310 @@
+package jcnn.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import jcnn.eval.compare.Comparison;
+import jcnn.kernels.KernelProvider;
+import jcnn.kernels.Kernels;
+import jcnn.training.Checkpoint;
+import jcnn.training.NanPolicy;
+import jcnn.training.Recipe;
+import jcnn.training.data.DataLocator;
+import jcnn.training.data.Dataset;
+
+/**
+ * Everything the main program was told, parsed once and checked before anything runs or is written: the kernels,
+ * where the data is, the run folder, and the one {@link Mode} to run with its own settings.
+ *
+ * @param help    whether to print the usage and do nothing else
+ * @param kernels the kernels of the run (compare mode runs its own pair)
+ * @param data    where the Fashion-MNIST files are found
+ * @param runDir  the run folder: new and empty, or the folder a resumed run continues in
+ * @param mode    what to run
+ */
+record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode) {
+
+    /** As {@link #parse(Properties, List)} without command-line arguments. */
+    static Settings parse(Properties p) throws IOException {
+        return parse(p, List.of());
+    }
+
+    /**
+     * Parses and checks every setting: those among {@code system} (the JVM's system properties, {@code -Dname=value})
+     * whose names are ours, then the command-line {@code args} ({@code --name value}, {@code --name=value},
+     * {@code --flag}), which win. A checkpoint to resume from is read and verified here too. Nothing is written.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the setting, the value and what was
+     *                                  expected: an unknown or misspelled name (with a suggestion), a bad value, a
+     *                                  setting the chosen mode does not use, or two settings that contradict
+     * @throws IOException              when the checkpoint to resume from cannot be read
+     */
+    static Settings parse(Properties system, List<String> args) throws IOException {
+        Properties p = new Properties();
+        p.putAll(system);
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : system.stringPropertyNames()) {
+            if (Setting.named(key) != null) {
+                given.put(key, system.getProperty(key));
+            } else {
+                Setting near = Setting.nearMiss(key);
+                if (near != null) {
+                    throw new IllegalArgumentException("unknown setting '" + key + "': did you mean '" + near.name()
+                            + "'? (--help lists them all)");
+                }
+            }
+        }
+        given.putAll(arguments(args));
+        given.forEach(p::setProperty);
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            if (e.getValue().isBlank()) {
+                Setting s = Setting.named(e.getKey());
+                throw new IllegalArgumentException("invalid " + e.getKey() + "=: expected " + s.expected());
+            }
+        }
+        if (flag(p, "help")) {
+            return new Settings(true, null, null, null, null);
+        }
+        Setting.Job job = job(p, given);
+        for (String key : given.keySet()) {
+            Setting s = Setting.named(key);
+            if (!s.modes().contains(job)) {
+                throw new IllegalArgumentException("invalid " + key + "=" + given.get(key).trim() + ": "
+                        + ignoredBecause(s, job) + "; leave it out");
+            }
+        }
+        if (given.containsKey("vector.bits") && p.getProperty("kernel", "").trim().equalsIgnoreCase("scalar")) {
+            throw new IllegalArgumentException("invalid vector.bits=" + given.get("vector.bits").trim()
+                    + ": kernel=scalar has no vector width; leave one of them out");
+        }
+
+        Kernels kernels = KernelProvider.fromProperties(p);
+        Recipe recipe = Recipe.fromProperties(p);
+        Path weights = optionalPath(p, "weights");
+        Comparison comparison = job == Setting.Job.COMPARE ? Comparison.fromProperties(p) : null;
+        if (weights != null && !Files.isRegularFile(weights)) {
+            throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
+        }
+        flag(p, "progress");        // read by the trainer and the data locator; checked here, with the rest
+        flag(p, "jcnn.download");
+        NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
+        Path resume = optionalPath(p, "resume");
+        Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(p, resume, recipe, weights, false);
+        Path runDir = resume == null ? runFolder(p) : resumeFolder(p, resume);
+
+        Mode mode = switch (job) {
+            case COMPARE -> new CompareMode(comparison);
+            case EVALUATE -> new EvaluateMode(weights);
+            case GRID -> new GridMode(recipe, nanPolicy);
+            case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
+        };
+        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode);
+    }
+
+    /**
+     * Checks a recipe against the training set it will run on, before anything is written: a limit within the
+     * data, a split that leaves training images (and validation images when a fraction is held out, or when
+     * {@code needsValidation}), and batches no larger than the training images.
+     *
+     * @param batches the batch sizes that will run (the recipe's, or every grid point's)
+     */
+    static void checkData(Recipe r, Dataset trainingSet, boolean needsValidation, List<Integer> batches) {
+        int n = trainingSet.size();
+        if (r.limit() > n) {
+            throw new IllegalArgumentException("invalid limit=" + r.limit() + ": the training set has " + n
+                    + " images (limit=0 uses all of them)");
+        }
+        int used = r.limit() > 0 ? r.limit() : n;
+        double f = r.validationFraction();
+        int train = f == 0 ? used : (int) Math.round(used * (1 - f));
+        int validation = used - train;
+        if (train == 0) {
+            throw new IllegalArgumentException("invalid validation=" + f + ": it leaves no training image of the "
+                    + used + " used");
+        }
+        if (f > 0 && validation == 0) {
+            throw new IllegalArgumentException("invalid validation=" + f + ": it holds out no image of the " + used
+                    + " used (validation=0 means no validation set)");
+        }
+        if (needsValidation && validation == 0) {
+            throw new IllegalArgumentException("invalid validation=" + f
+                    + ": grid=true ranks its points by validation accuracy, so it needs a validation set");
+        }
+        for (int batch : batches) {
+            if (batch > train) {
+                throw new IllegalArgumentException("invalid batch=" + batch + ": larger than the " + train
+                        + " training images (" + used + " used, " + validation + " held out for validation)");
+            }
+        }
+    }
+
+    /** The one mode the settings select; two at once is an error. */
+    private static Setting.Job job(Properties p, Map<String, String> given) {
+        List<String> modes = new ArrayList<>();
+        if (flag(p, "compare")) {
+            modes.add("compare=true");
+        }
+        if (given.containsKey("weights")) {
+            modes.add("weights=" + given.get("weights").trim());
+        }
+        if (flag(p, "grid")) {
+            modes.add("grid=true");
+        }
+        if (given.containsKey("resume")) {
+            modes.add("resume=" + given.get("resume").trim());
+        }
+        if (modes.size() > 1) {
+            throw new IllegalArgumentException("invalid " + modes.get(1) + ": " + modes.get(0)
+                    + " is another mode; give one of " + String.join(", ", modes));
+        }
+        if (flag(p, "compare")) {
+            return Setting.Job.COMPARE;
+        }
+        if (given.containsKey("weights")) {
+            return Setting.Job.EVALUATE;
+        }
+        return flag(p, "grid") ? Setting.Job.GRID : Setting.Job.TRAIN;
+    }
+
+    private static String ignoredBecause(Setting s, Setting.Job job) {
+        if (job == Setting.Job.GRID && s.modes().contains(Setting.Job.TRAIN)) {
+            return "grid=true sets " + s.name() + " itself at every point of its grid";
+        }
+        if (job == Setting.Job.EVALUATE && s.modes().contains(Setting.Job.TRAIN)) {
+            return "weights= evaluates without training, and " + s.name() + " is a training setting";
+        }
+        return s.name() + " is read only in " + s.modeList() + " mode, and this run is " + job.label;
+    }
+
+    /**
+     * {@code --name value}, {@code --name=value}, {@code --flag} (true), {@code -h}; the names are the settings'
+     * own. An unknown name is an error with a suggestion.
+     */
+    static Map<String, String> arguments(List<String> args) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-h") || a.equals("--help") || a.equals("-help")) {
+                out.put("help", "true");
+                continue;
+            }
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "': settings are --name value"
+                        + " (--help lists them)");
+            }
+            String name = a.substring(2), value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Setting s = Setting.named(name);
+            if (s == null) {
+                throw new IllegalArgumentException("unknown setting '--" + name + "': did you mean '--"
+                        + Setting.closest(name).name() + "'? (--help lists them all)");
+            }
+            if (value == null) {
+                boolean next = i + 1 < args.size() && !args.get(i + 1).startsWith("--");
+                if (s.type().equals("flag") && (!next || !isBoolean(args.get(i + 1)))) {
+                    value = "true";
+                } else if (next) {
+                    value = args.get(++i);
+                } else {
+                    throw new IllegalArgumentException("invalid --" + name + ": expected a value (" + s.allowed()
+                            + ")");
+                }
+            }
+            out.put(name, value);
+        }
+        return out;
+    }
+
+    private static boolean isBoolean(String v) {
+        return v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false");
+    }
+
+    /**
+     * The checkpoint {@code resume=DIR} continues, after checking that nothing else contradicts it: a recipe
+     * setting given must have the checkpoint's value, and neither weights= nor grid=true fit.
+     */
+    private static Checkpoint resumeCheckpoint(Properties p, Path dir, Recipe given, Path weights, boolean grid)
+            throws IOException {
+        if (weights != null) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": it continues training, weights="
+                    + weights + " evaluates without training; give one of them");
+        }
+        if (grid) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": a grid search cannot be resumed");
+        }
+        Path file = dir.resolve(Checkpoint.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("invalid resume=" + dir + ": no " + Checkpoint.FILE_NAME + " in it");
+        }
+        Checkpoint checkpoint = Checkpoint.load(file);
+        Map<String, Object> saved = checkpoint.recipe().asMap(), mine = given.asMap();
+        for (String key : saved.keySet()) {
+            if (p.getProperty(key) != null && !saved.get(key).equals(mine.get(key))) {
+                throw new IllegalArgumentException("invalid " + key + "=" + p.getProperty(key).trim()
+                        + ": resume=" + dir + " continues a run with " + key + "=" + saved.get(key)
+                        + " (leave the setting out or give that value)");
+            }
+        }
+        return checkpoint;
+    }
+
+    /** A resumed run goes on in its own folder; {@code out}, if given, must name it. */
+    private static Path resumeFolder(Properties p, Path resume) throws IOException {
+        Path dir = optionalPath(p, "out");
+        if (dir != null && !(Files.exists(dir) && Files.isSameFile(dir, resume))) {
+            throw new IllegalArgumentException("invalid out=" + dir + ": resume=" + resume
+                    + " continues in its own folder (leave out= out)");
+        }
+        return resume;
+    }
+
+    /** {@code out}, or {@code runs/<timestamp>/}; never a folder that holds anything (another run's work). */
+    private static Path runFolder(Properties p) {
+        Path dir = optionalPath(p, "out");
+        if (dir == null) {
+            dir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        }
+        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+            throw new IllegalArgumentException("invalid out=" + dir + ": it already exists and is not an empty folder");
+        }
+        return dir;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path optionalPath(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return null;
+        }
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("invalid " + key + "=: expected a path");
+        }
+        return Path.of(v.trim());
+    }
+
+    private static boolean flag(Properties p, String key) {
+        String v = p.getProperty(key, "false").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("invalid " + key + "=" + v + ": expected true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}
