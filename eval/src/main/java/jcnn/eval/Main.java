@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +33,7 @@ import jcnn.training.History;
 import jcnn.training.JsonLinesWriter;
 import jcnn.training.NanPolicy;
 import jcnn.training.Recipe;
+import jcnn.training.RunFolder;
 import jcnn.training.Trainer;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
@@ -72,6 +72,7 @@ public final class Main {
 
     private final Properties settings;
     private final PrintStream out;
+    private RunFolder runFolder;   // held, locked, from the check of the settings to the end of run()
 
     Main(Properties settings, PrintStream out) {
         this.settings = settings;
@@ -91,6 +92,17 @@ public final class Main {
 
     /** Runs the job; a bad setting or input throws before the run folder is created. */
     void run() throws IOException {
+        try {
+            runJob();
+        } finally {
+            if (runFolder != null) {
+                runFolder.close();   // also removes a folder this run created and left empty
+                runFolder = null;
+            }
+        }
+    }
+
+    private void runJob() throws IOException {
         if (parseFlag("help")) {
             out.println(USAGE);
             return;
@@ -113,6 +125,11 @@ public final class Main {
             recipe = checkpoint.recipe();
         }
         Path runDir = resume == null ? runFolder() : resumeFolder(resume);
+        if (weights == null) {   // a run that writes owns its folder: created atomically, locked (issue 15)
+            runFolder = resume != null ? RunFolder.resume(runDir)
+                    : optionalPath("out") == null ? RunFolder.createUnique(runDir) : RunFolder.create(runDir);
+            runDir = runFolder.dir();
+        }
 
         DataLocator data = DataLocator.fromProperties(settings);
         Dataset test = data.load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
@@ -309,21 +326,13 @@ public final class Main {
     private Path runFolder() {
         Path dir = optionalPath("out");
         if (dir == null) {
-            dir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            return RunFolder.defaultPath(LocalDateTime.now());   // taken: RunFolder.createUnique adds -2, -3, ...
         }
-        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+        if (!RunFolder.isUnused(dir)) {
             // Never overwrite a previous run's weights or report.
             throw new IllegalArgumentException("invalid out=" + dir + ": it already exists and is not an empty folder");
         }
         return dir;
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private Path optionalPath(String key) {

@@ -29,11 +29,18 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
     private static final Gson GSON = new Gson();
 
     private final Writer out;
+    private final String name;
     private Start start;
 
     /** Writes to {@code out}; closing this writer closes it. */
     public JsonLinesWriter(Writer out) {
+        this(out, "the epoch log");
+    }
+
+    /** Writes to {@code out}, which a failure message calls {@code name} (a full disk must say which file). */
+    private JsonLinesWriter(Writer out, String name) {
         this.out = out;
+        this.name = name;
     }
 
     /** Creates (or truncates) {@code file}, and its parent folders. */
@@ -43,7 +50,7 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
             Files.createDirectories(parent);
         }
         BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        return new JsonLinesWriter(writer);
+        return new JsonLinesWriter(writer, file.toString());
     }
 
     @Override
@@ -77,7 +84,7 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
             out.write('\n');
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the epoch log", e);
+            throw new UncheckedIOException("cannot write " + name + ": " + e.getMessage(), e);
         }
     }
 

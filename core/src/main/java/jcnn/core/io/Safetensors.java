@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import jcnn.core.Tensor;
 
 /**
@@ -78,6 +79,9 @@ public final class Safetensors {
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private static final String METADATA = "__metadata__";
+
+    /** Numbers this process's temporary files (see {@code temporaryFile}). */
+    private static final AtomicLong TEMP_COUNTER = new AtomicLong();
 
     /** Element counts saturate here while a header is validated: times 8 bytes it still fits a long. */
     private static final long MAX_COUNT = Long.MAX_VALUE / 16;
@@ -245,6 +249,9 @@ public final class Safetensors {
      * @throws IOException          when the file cannot be read
      */
     public static Safetensors read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new SafetensorsException(file, "file", "it is a directory, not a safetensors file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {
@@ -520,11 +527,9 @@ public final class Safetensors {
                 .getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
 
-        // Not Files.createTempFile: its owner-only permissions would carry over to the final file.
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = temporaryFile(file);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(padded).put(json);
                 while (head.hasRemaining()) {
@@ -539,9 +544,55 @@ public final class Safetensors {
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             forceFolder(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which of a run's files failed.
+            throw named(file, e);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * A temporary name beside {@code file} that no other writer uses: {@code .NAME.PID-N.tmp}, hidden, with this
+     * process's id and a counter, so two processes (or two threads) saving the same file never write into one
+     * temporary file, as they did when it was always {@code NAME.tmp}. Not Files.createTempFile: its owner-only
+     * permissions would carry over to the final file. Temporary files left by writers that were killed (their
+     * process is gone) are removed first, so kill -9 does not make them pile up.
+     */
+    private static Path temporaryFile(Path file) throws IOException {
+        String prefix = "." + file.getFileName() + ".";
+        Path dir = file.toAbsolutePath().getParent();
+        try (var stale = Files.newDirectoryStream(dir, path -> {
+            String n = path.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path p : stale) {
+                String middle = p.getFileName().toString();
+                middle = middle.substring(prefix.length(), middle.length() - ".tmp".length());
+                int dash = middle.indexOf('-');
+                try {
+                    long pid = Long.parseLong(dash < 0 ? middle : middle.substring(0, dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (NumberFormatException e) {
+                    // Not one of ours: leave it.
+                }
+            }
+        } catch (IOException e) {
+            // Cleaning up is a courtesy; the write below reports a folder that cannot be used.
+        }
+        return file.resolveSibling(prefix + ProcessHandle.current().pid() + "-" + TEMP_COUNTER.incrementAndGet()
+                + ".tmp");
+    }
+
+    /** {@code e} with the file named in its message, unless it names it already. */
+    private static IOException named(Path file, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains(file.getFileName().toString())) {
+            return e;
+        }
+        return new IOException(file + ": cannot write: " + message, e);
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import jcnn.core.io.WeightValues;
 
 /**
  * Reads an HDF5 file of named float32 datasets, such as the seed study's trained weights, into
@@ -130,7 +131,8 @@ public final class Hdf5Weights {
      */
     private static HdfFile open(Path file) throws WeightFileException {
         if (!Files.isRegularFile(file)) {
-            throw new WeightFileException(file, null, "file", "no such file");
+            throw new WeightFileException(file, null, "file", Files.isDirectory(file)
+                    ? "it is a directory, not a weights file" : "no such file");
         }
         byte[] bytes;
         try {
@@ -251,6 +253,11 @@ public final class Hdf5Weights {
         if (data.length != size) {
             throw new WeightFileException(file, name, "data", "shape " + NamedArray.shapeString(shape) + " holds "
                     + size + " values but " + data.length + " were read");
+        }
+        String bad = WeightValues.firstBad(data);
+        if (bad != null) {   // "FILE: conv1.weight[0] is NaN": the element at fault is the field
+            throw new WeightFileException(file, name + bad.substring(0, bad.indexOf(']') + 1), file + ": " + name
+                    + bad);
         }
         return new NamedArray(name, shape, data);
     }

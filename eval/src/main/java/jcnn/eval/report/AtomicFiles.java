@@ -52,6 +52,11 @@ public final class AtomicFiles {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which of a run's files failed.
+            String message = String.valueOf(e.getMessage());
+            throw message.contains(target.getFileName().toString()) ? e
+                    : new IOException(target + ": cannot write: " + message, e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
