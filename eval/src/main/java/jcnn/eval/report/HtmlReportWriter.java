@@ -116,9 +116,9 @@ public final class HtmlReportWriter {
     }
 
     /**
-     * How long one figure may take to draw and encode. A figure of a normal run takes well under a second (a
-     * 10,000-image ROC plot about 0.3 s on the project machine); the limit is there for a chart library that loops
-     * forever on values it cannot lay out, which once hung a finished run after its report.txt was written.
+     * How long one figure may take to draw and encode. A normal run's figures take seconds at most (a 10,000-image
+     * ROC plot: 1.9 s in PlotsTest on the shared two-core machine); the limit is there for a chart library that
+     * loops forever on values it cannot lay out, which once hung a finished run after its report.txt was written.
      */
     static final Duration FIGURE_TIME_LIMIT = Duration.ofSeconds(60);
 
