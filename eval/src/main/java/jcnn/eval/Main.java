@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import jcnn.training.RunFolder;
 
 /**
  * The main job: train the seed CNN on Fashion-MNIST (or load given weights), evaluate it on the official test set,
@@ -108,7 +109,9 @@ public final class Main {
             out.print(Setting.help());
             return;
         }
-        parsed.mode().run(parsed, out);
+        try (RunFolder folder = parsed.claimRunFolder()) {   // locked until the job ends; an unused one is removed
+            parsed.mode().run(parsed.in(folder.dir()), out);
+        }
     }
 
     /** Training stopped on a non-finite loss, gradient or weight; its message names the step and the layer. */

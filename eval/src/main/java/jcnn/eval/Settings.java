@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +15,7 @@ import jcnn.kernels.Kernels;
 import jcnn.training.Checkpoint;
 import jcnn.training.NanPolicy;
 import jcnn.training.Recipe;
+import jcnn.training.RunFolder;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
 
@@ -28,8 +28,30 @@ import jcnn.training.data.Dataset;
  * @param data    where the Fashion-MNIST files are found
  * @param runDir  the run folder: new and empty, or the folder a resumed run continues in
  * @param mode    what to run
+ * @param claim   how the run takes its folder when it starts: see {@link #claimRunFolder()}
  */
-record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode) {
+record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Claim claim) {
+
+    /** A new folder named by {@code out}; a new default folder (a suffix when taken); a resumed run's folder. */
+    enum Claim { GIVEN, DEFAULT, RESUME }
+
+    /**
+     * Takes the run folder for this run: created atomically and locked for the run's life, so no other run, in
+     * this JVM or another, writes into it (see {@link RunFolder}). A default name that another run took in the
+     * same second gets a suffix; a given one that is in use is refused with one line naming it.
+     */
+    RunFolder claimRunFolder() throws IOException {
+        return switch (claim) {
+            case GIVEN -> RunFolder.create(runDir);
+            case DEFAULT -> RunFolder.createUnique(runDir);
+            case RESUME -> RunFolder.resume(runDir);
+        };
+    }
+
+    /** These settings with the folder the run actually claimed. */
+    Settings in(Path claimed) {
+        return new Settings(help, kernels, data, claimed, mode, claim);
+    }
 
     /** As {@link #parse(Properties, List)} without command-line arguments. */
     static Settings parse(Properties p) throws IOException {
@@ -70,7 +92,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             }
         }
         if (flag(p, "help")) {
-            return new Settings(true, null, null, null, null);
+            return new Settings(true, null, null, null, null, null);
         }
         Setting.Job job = job(p, given);
         for (String key : given.keySet()) {
@@ -105,7 +127,8 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             case GRID -> new GridMode(recipe, nanPolicy);
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
-        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode);
+        Claim claim = resume != null ? Claim.RESUME : optionalPath(p, "out") == null ? Claim.DEFAULT : Claim.GIVEN;
+        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, claim);
     }
 
     /**
@@ -273,20 +296,12 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
     private static Path runFolder(Properties p) {
         Path dir = optionalPath(p, "out");
         if (dir == null) {
-            dir = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            return RunFolder.defaultPath(LocalDateTime.now());   // taken already: claimRunFolder adds -2, -3, ...
         }
-        if (Files.exists(dir) && !isEmptyDirectory(dir)) {
+        if (!RunFolder.isUnused(dir)) {
             throw new IllegalArgumentException("invalid out=" + dir + ": it already exists and is not an empty folder");
         }
         return dir;
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static Path optionalPath(Properties p, String key) {

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
 import jcnn.core.io.SafetensorsException;
+import jcnn.core.io.WeightValues;
 import jcnn.training.optim.Optimizer;
 
 /**
@@ -221,6 +222,13 @@ public record Checkpoint(Recipe recipe, int epoch, int stepsPerEpoch, int trainI
         for (String name : in.names()) {
             if (in.dtype(name) != Safetensors.DType.F32) {
                 throw new SafetensorsException(file, name + ".dtype", in.dtype(name) + ", expected F32");
+            }
+            if (name.startsWith(WEIGHTS) || name.startsWith(BEST)) {
+                // The trainer never saves non-finite weights; a file that has them was changed since.
+                String bad = WeightValues.firstBad(in.tensor(name).data());
+                if (bad != null) {
+                    throw new SafetensorsException(file, name, "value " + bad);
+                }
             }
             if (name.startsWith(WEIGHTS)) {
                 weights.put(name.substring(WEIGHTS.length()), in.tensor(name));

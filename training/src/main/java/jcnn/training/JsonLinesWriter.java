@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -28,22 +27,41 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
 
     private static final Gson GSON = new Gson();
 
-    private final Writer out;
+    private final Path file;   // null: writing to a given Writer
+    private final String name;
+    private Writer out;        // opened at the first epoch when writing to a file
     private Start start;
 
     /** Writes to {@code out}; closing this writer closes it. */
     public JsonLinesWriter(Writer out) {
         this.out = out;
+        this.file = null;
+        this.name = "the epoch log";
     }
 
-    /** Creates (or truncates) {@code file}, and its parent folders. */
-    public static JsonLinesWriter create(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
+    private JsonLinesWriter(Path file) {
+        this.file = file;
+        this.name = file.toString();
+    }
+
+    /**
+     * Writes to {@code file}, which is created (or truncated), with its parent folders, when the first epoch
+     * arrives: a run that fails before finishing an epoch leaves no empty log behind, so its folder stays empty
+     * and a rerun or resume is not refused because of it.
+     */
+    public static JsonLinesWriter create(Path file) {
+        return new JsonLinesWriter(file);
+    }
+
+    private Writer out() throws IOException {
+        if (out == null) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         }
-        BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-        return new JsonLinesWriter(writer);
+        return out;
     }
 
     @Override
@@ -73,11 +91,12 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
             o.addProperty("seed", start.recipe().seed());
         }
         try {
-            out.write(GSON.toJson(o));
-            out.write('\n');
-            out.flush();
+            Writer w = out();
+            w.write(GSON.toJson(o));
+            w.write('\n');
+            w.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the epoch log", e);
+            throw new UncheckedIOException("cannot write " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,6 +106,8 @@ public final class JsonLinesWriter implements TrainingListener, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        out.close();
+        if (out != null) {
+            out.close();
+        }
     }
 }

@@ -27,7 +27,8 @@ import java.util.Set;
  *       platform allows it, so that after a power cut the name points at the old bytes or the new ones.</li>
  *   <li>Where the file system cannot rename atomically, a plain replacing move is used: still never a truncated
  *       target, only no guarantee against a concurrent reader.</li>
- *   <li>If anything fails, the temporary file is deleted and the target is left as it was. A process killed in
+ *   <li>If anything fails, the temporary file is deleted, the target is left as it was, and the error names the
+ *       target (a full disk's "No space left on device" alone does not say which file failed). A process killed in
  *       the middle can leave its temporary file behind (nothing runs after SIGKILL); the target is whole.</li>
  * </ol>
  * Non-goals: keeping the old version as a backup, locking against concurrent writers (the last rename wins).
@@ -78,6 +79,11 @@ public final class AtomicFiles {
             }
             moved = true;
             forceFolder(dir);
+        } catch (IOException e) {
+            // "No space left on device" alone does not say which of a run's files failed.
+            String message = String.valueOf(e.getMessage());
+            throw message.contains(target.getFileName().toString()) ? e
+                    : new IOException(target + ": cannot write: " + message, e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);

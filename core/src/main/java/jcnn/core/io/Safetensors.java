@@ -19,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -243,6 +244,9 @@ public final class Safetensors {
      * @throws IOException          when the file cannot be read
      */
     public static Safetensors read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new SafetensorsException(file, "file", "it is a directory, not a safetensors file");
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = ch.size();
             if (fileSize < 8) {

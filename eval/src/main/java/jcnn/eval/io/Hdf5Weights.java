@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import jcnn.core.Tensor;
+import jcnn.core.io.WeightValues;
 import jcnn.training.nn.Module;
 
 /**
@@ -142,7 +143,8 @@ public final class Hdf5Weights {
      */
     private static HdfFile open(Path file) throws WeightFileException {
         if (!Files.isRegularFile(file)) {
-            throw new WeightFileException(file, null, "file", "no such file");
+            throw new WeightFileException(file, null, "file", Files.isDirectory(file)
+                    ? "it is a directory, not a weights file" : "no such file");
         }
         byte[] bytes;
         try {
@@ -263,6 +265,11 @@ public final class Hdf5Weights {
         if (data.length != size) {
             throw new WeightFileException(file, name, "data", "shape " + Tensor.shapeString(shape) + " holds "
                     + size + " values but " + data.length + " were read");
+        }
+        String bad = WeightValues.firstBad(data);
+        if (bad != null) {   // "FILE: conv1.weight[0] is NaN": the element at fault is the field
+            throw new WeightFileException(file, name + bad.substring(0, bad.indexOf(']') + 1), file + ": " + name
+                    + bad);
         }
         return new NamedArray(name, shape, data);
     }

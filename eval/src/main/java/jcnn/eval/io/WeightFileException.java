@@ -27,6 +27,14 @@ public final class WeightFileException extends IOException {
         this(file, dataset, field, problem, null);
     }
 
+    /** A value at fault: the message is whole ({@code FILE: conv1.weight[0] is NaN}), the field is the element. */
+    WeightFileException(Path file, String element, String message) {
+        super(message);
+        this.file = file;
+        this.dataset = element.substring(0, element.indexOf('['));
+        this.field = element;
+    }
+
     public Path file() {
         return file;
     }

@@ -5,12 +5,17 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import jcnn.core.io.AtomicFiles;
@@ -120,16 +125,54 @@ public final class HtmlReportWriter {
     }
 
     /**
+     * How long one figure may take to draw and encode. A normal run's figures take seconds at most (a 10,000-image
+     * ROC plot: 1.9 s in PlotsTest on the shared two-core machine); the limit is there for a chart library that
+     * loops forever on values it cannot lay out, which once hung a finished run after its report.txt was written.
+     */
+    static final Duration FIGURE_TIME_LIMIT = Duration.ofSeconds(60);
+
+    /**
      * Draws one figure. A figure that cannot be drawn (a JVM without fonts or native AWT libraries, a bug in a
-     * plot) must not cost the report of a run that took an hour: the page says what failed in its place, and the
-     * tables still carry every number.
+     * plot, values a chart cannot lay out) must not cost the report of a run that took an hour: the page says what
+     * failed in its place, and the tables still carry every number.
      */
     static Figure draw(String file, Supplier<BufferedImage> plot, String alt, String caption) {
-        try {
+        return draw(file, plot, alt, caption, FIGURE_TIME_LIMIT);
+    }
+
+    /**
+     * As {@link #draw(String, Supplier, String, String)}, with a time bound: the figure is drawn on a worker
+     * thread, and one that is not done within {@code limit} is skipped with a note. The worker is a daemon and is
+     * interrupted; a plot spinning in a loop that ignores interrupts keeps a core busy until the JVM exits, but it
+     * can no longer keep the run from finishing (Java has no safe way to kill a thread).
+     */
+    static Figure draw(String file, Supplier<BufferedImage> plot, String alt, String caption, Duration limit) {
+        FutureTask<Figure> task = new FutureTask<>(() -> {
             BufferedImage image = plot.get();
             return new Figure(file, Plots.png(image), image.getWidth(), image.getHeight(), alt, caption);
-        } catch (RuntimeException | LinkageError | AWTError e) {
-            return new Figure(file, null, 0, 0, alt, "This figure could not be drawn: " + e);
+        });
+        Thread worker = new Thread(task, "jcnn-figure-" + file);
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(true);
+            return new Figure(file, null, 0, 0, alt, "This figure was skipped: drawing it took longer than "
+                    + limit.toSeconds() + " s.");
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            return new Figure(file, null, 0, 0, alt, "This figure was skipped: the run was interrupted.");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException || cause instanceof LinkageError || cause instanceof AWTError) {
+                return new Figure(file, null, 0, 0, alt, "This figure could not be drawn: " + cause);
+            }
+            if (cause instanceof Error error) {   // OutOfMemoryError and the like: not this figure's problem alone
+                throw error;
+            }
+            throw new IllegalStateException("drawing " + file + " failed", cause);
         }
     }
 

@@ -63,6 +63,15 @@ public final class Plots {
      */
     private static final double THINNING = 1.0 / 2500;
 
+    /**
+     * The largest magnitude a line chart draws; values beyond it (a diverged run's loss of 3e20, an infinity) are
+     * drawn at the limit and the panel's title says how many were clipped. Why a limit at all: XChart's tick
+     * calculation loops forever once an axis spans more than about 1e15 (measured with XChart 4.0.3: losses of 1 and
+     * 1e16 hang, 1 and 1e15 draw), so a run that diverged used to hang after writing its report. 1e9 leaves six
+     * orders of magnitude of margin and is still far above any loss or percentage a working run produces.
+     */
+    static final double DRAWABLE = 1e9;
+
     private Plots() {
     }
 
@@ -127,9 +136,13 @@ public final class Plots {
             trainAcc[i] = 100 * e.trainAccuracy();
             valAcc[i] = 100 * e.validationAccuracy();
         }
+        int lossClipped = clip(trainLoss) + clip(valLoss);
+        int accuracyClipped = clip(trainAcc) + clip(valAcc);
         // Legends where the curves are not: loss falls towards the bottom right, accuracy rises to the top right.
-        XYChart loss = epochChart("Loss (cross-entropy)", "loss", "0.000", Styler.LegendPosition.InsideNE);
-        XYChart accuracy = epochChart("Accuracy", "accuracy (%)", "0.0", Styler.LegendPosition.InsideSE);
+        XYChart loss = epochChart(withClipNote("Loss (cross-entropy)", lossClipped), "loss", "0.000",
+                Styler.LegendPosition.InsideNE);
+        XYChart accuracy = epochChart(withClipNote("Accuracy", accuracyClipped), "accuracy (%)", "0.0",
+                Styler.LegendPosition.InsideSE);
         addEpochSeries(loss, epoch, trainLoss, valLoss);
         addEpochSeries(accuracy, epoch, trainAcc, valAcc);
         if (n == 1) {
@@ -139,6 +152,26 @@ public final class Plots {
             }
         }
         return sideBySide(loss, accuracy);
+    }
+
+    /**
+     * Replaces every infinite value and every value beyond {@link #DRAWABLE} in magnitude by {@code +-DRAWABLE}, in
+     * place; NaN stays (the series drop it). Returns how many were replaced.
+     */
+    static int clip(double[] values) {
+        int clipped = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (Math.abs(values[i]) > DRAWABLE) {   // false for NaN
+                values[i] = Math.copySign(DRAWABLE, values[i]);
+                clipped++;
+            }
+        }
+        return clipped;
+    }
+
+    private static String withClipNote(String title, int clipped) {
+        return clipped == 0 ? title : String.format(Locale.ROOT, "%s (%d value%s beyond 1e9 drawn at 1e9)", title,
+                clipped, clipped == 1 ? "" : "s");
     }
 
     /**
@@ -197,11 +230,15 @@ public final class Plots {
     }
 
     private static void addEpochSeries(XYChart chart, double[] epoch, double[] train, double[] validation) {
-        XYSeries t = chart.addSeries("train", epoch, train);
-        t.setLineColor(PALETTE[0]);
-        t.setMarkerColor(PALETTE[0]);
-        t.setMarker(SeriesMarkers.CIRCLE);
-        double[][] v = CurveThinning.thin(epoch, validation, 0);   // tolerance 0: only drops the NaN epochs
+        // Tolerance 0: only drops the NaN epochs (a skipped epoch's loss, the validation of a run without one).
+        double[][] tr = CurveThinning.thin(epoch, train, 0);
+        if (tr[0].length > 0) {
+            XYSeries t = chart.addSeries("train", tr[0], tr[1]);
+            t.setLineColor(PALETTE[0]);
+            t.setMarkerColor(PALETTE[0]);
+            t.setMarker(SeriesMarkers.CIRCLE);
+        }
+        double[][] v = CurveThinning.thin(epoch, validation, 0);
         if (v[0].length > 0) {
             XYSeries s = chart.addSeries("validation", v[0], v[1]);
             s.setLineColor(PALETTE[1]);

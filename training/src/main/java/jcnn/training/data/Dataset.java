@@ -67,6 +67,8 @@ public final class Dataset {
                     images.count() + " (the image count in " + imagesName + ")");
         }
         byte[] pixels = images.pixels();
+        MemoryBudget.require(4L * pixels.length + 4L * labels.length, "the " + images.count()
+                + " normalised images of " + imagesName + " (4 bytes a pixel)", MemoryBudget.MORE_HEAP);
         float[] x = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             x[i] = NORMALISED[pixels[i] & 0xFF];

@@ -1,6 +1,8 @@
 package jcnn.training.data;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.function.LongUnaryOperator;
 
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
@@ -39,6 +42,12 @@ public final class IdxReader {
 
     /** Deflate expands by at most ~1032:1; a gzip file whose header claims more data than that is corrupt. */
     private static final long MAX_DEFLATE_RATIO = 1032;
+
+    /**
+     * The most bytes read from the file but not yet decoded: the 64 KiB buffer below the decoder plus the decoder's
+     * own input buffer (8 KiB in commons-compress), with margin. The "cannot fit" check counts them as unread.
+     */
+    private static final long READ_AHEAD = 1 << 17;
 
     private static final System.Logger LOG = System.getLogger(IdxReader.class.getName());
 
@@ -101,7 +110,8 @@ public final class IdxReader {
         // twice.
         boolean gzipChecksum = expected != null && expected.covers() == Checksum.Covers.GZIP_FILE;
         MessageDigest storedDigest = gzipChecksum ? expected.newDigest() : null;
-        InputStream source = Files.newInputStream(file);
+        CountingInputStream counted = new CountingInputStream(Files.newInputStream(file));
+        InputStream source = counted;
         if (storedDigest != null) {
             source = new DigestInputStream(source, storedDigest);
         }
@@ -118,7 +128,7 @@ public final class IdxReader {
                 // Concatenated decoding reads to the true end of the file, so bytes after the gzip member are
                 // rejected ("Garbage after a valid .gz stream") instead of silently ignored.
                 InputStream in = gzip ? gunzip(buffered) : buffered;
-                Raw raw = readIdx(in, name, magic, kind, required, gzip, fileSize, expected);
+                Raw raw = readIdx(in, name, magic, kind, required, gzip, fileSize, counted, expected);
                 if (storedDigest != null) {
                     buffered.transferTo(OutputStream.nullOutputStream());
                     expected.check(name, storedDigest.digest());
@@ -126,17 +136,23 @@ public final class IdxReader {
                 return raw;
             } catch (DataFileException e) {
                 throw e;
+            } catch (EOFException e) {
+                // The decoder's EOFException has no message ("corrupt gzip data: null" said nothing useful).
+                throw new DataFileException(name + ": truncated " + (gzip ? "gzip data: the file ends before its"
+                        + " compressed stream does" : "file") + " (" + fileSize + " bytes); download or copy it"
+                        + " again", gzip ? "gzip data" : "read", e);
             } catch (IOException e) {
                 // The decompressor's own messages ("Input is not in the .gz format", CRC or size mismatch, EOF)
                 // do not say which file; add it.
+                String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
                 throw new DataFileException(name + ": " + (gzip ? "corrupt gzip data: " : "read failed: ")
-                        + e.getMessage(), gzip ? "gzip data" : "read", e);
+                        + why, gzip ? "gzip data" : "read", e);
             }
         }
     }
 
     private static Raw readIdx(InputStream in, String name, int magic, String kind, int[] required, boolean gzip,
-                               long fileSize, Checksum expected) throws IOException {
+                               long fileSize, CountingInputStream counted, Checksum expected) throws IOException {
         int rank = required.length;
         int headerLength = 4 * (1 + rank);
         byte[] header = new byte[headerLength];
@@ -184,7 +200,13 @@ public final class IdxReader {
                     "at most " + fileSize * MAX_DEFLATE_RATIO + " bytes from a " + fileSize + "-byte gzip file");
         }
 
-        byte[] data = readExactly(in, name, (int) length, gzip ? fileSize : length, shape);
+        // What is left of the file bounds what it can still decompress to: checked as the data arrives, so a small
+        // gzip file whose header claims far more is refused after a few hundred kB, not after a gigabyte.
+        long claimed = length;
+        LongUnaryOperator mostStillPossible = filled -> !gzip ? claimed
+                : filled + Math.max(0, fileSize - counted.count() + READ_AHEAD) * MAX_DEFLATE_RATIO;
+        byte[] data = readExactly(in, name, (int) length, gzip ? fileSize : length, shape, dims[0],
+                mostStillPossible);
         if (in.read() >= 0) {
             throw DataFileException.field(name, "data size", "more than " + length + " bytes",
                     shape + " (trailing bytes)");
@@ -201,25 +223,81 @@ public final class IdxReader {
     /**
      * Reads exactly {@code length} bytes in large reads. The buffer starts at a size the file can plausibly fill
      * ({@code sizeHint}) and doubles only as real data arrives, so a lying header costs at most what the file
-     * actually contains.
+     * actually contains; {@code mostPossible} (bytes filled so far -> the most the whole file can give) refuses a
+     * count that the rest of the file cannot hold, and every growth is checked against the heap first.
      */
-    private static byte[] readExactly(InputStream in, String name, int length, long sizeHint, String shape)
-            throws IOException {
+    private static byte[] readExactly(InputStream in, String name, int length, long sizeHint, String shape,
+                                      int count, LongUnaryOperator mostPossible) throws IOException {
         // Real IDX files compress between 1.5x and 6x; 8x the compressed size is one allocation for all of them.
         int capacity = (int) Math.min(length, Math.max(1 << 16, 8 * sizeHint));
+        MemoryBudget.require(capacity, name + " (" + shape + ")", MemoryBudget.MORE_HEAP);
         byte[] data = new byte[capacity];
         int filled = 0;
         while (filled < length) {
-            if (filled == data.length) {
-                data = Arrays.copyOf(data, (int) Math.min(length, 2L * data.length));
+            long most = mostPossible.applyAsLong(filled);
+            if (most < length) {
+                throw DataFileException.field(name, "count", count, "at most what the file can hold: " + shape
+                        + " cannot come out of it, since " + filled + " bytes have been decompressed and the rest"
+                        + " of the file gives at most " + (most - filled) + " more (deflate's limit of "
+                        + MAX_DEFLATE_RATIO + ":1)");
             }
-            int n = in.read(data, filled, data.length - filled);
+            if (filled == data.length) {
+                int grown = (int) Math.min(length, 2L * data.length);
+                // The copy holds the old and the new array at once.
+                MemoryBudget.require((long) grown + data.length, name + " (" + shape + ")",
+                        MemoryBudget.MORE_HEAP);
+                data = Arrays.copyOf(data, grown);
+            }
+            // At most a chunk per read: the decoder fills whatever it is given, and the check above should run
+            // every 64 KiB rather than once per buffer.
+            int n = in.read(data, filled, Math.min(data.length - filled, 1 << 16));
             if (n < 0) {
                 throw DataFileException.field(name, "data size", filled + " bytes", shape + " (truncated file)");
             }
             filled += n;
         }
         return data;
+    }
+
+    /**
+     * Counts the bytes read from the file, below every buffer. The gzip decoder and the buffer above it read ahead,
+     * so what has been decoded may lag behind this count by up to {@link #READ_AHEAD} bytes.
+     */
+    private static final class CountingInputStream extends FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     private static String dimName(int d) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import jcnn.core.Tensor;
 import jcnn.core.io.Safetensors;
+import jcnn.core.io.WeightValues;
 
 /**
  * Saves a model's weights to a safetensors file and loads them back, by PyTorch parameter name, so a file written
@@ -56,7 +57,9 @@ public final class Weights {
                 throw new IllegalArgumentException("cannot load weights from " + source + ": tensor '" + name
                         + "' is " + file.dtype(name) + ", expected F32");
             }
-            state.put(name.substring(prefix.length()), file.tensor(name));
+            Tensor t = file.tensor(name);
+            WeightValues.requireUsable(source, name, t.data());   // "FILE: conv1.weight[0] is NaN"
+            state.put(name.substring(prefix.length()), t);
         }
         model.loadState(state, source + (prefix.isEmpty() ? "" : " (prefix '" + prefix + "')"));
     }
