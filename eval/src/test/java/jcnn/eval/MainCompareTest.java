@@ -58,7 +58,7 @@ class MainCompareTest {
         Path run = tmp.resolve("run");
         String md = Files.readString(run.resolve("comparison.md"));
         assertTrue(md.contains("vector-"), md);
-        assertTrue(md.contains("not separable"), "the vector kernels' own convolution cannot be split: " + md);
+        assertTrue(md.contains("## Where the training time goes"), md);
         assertTrue(Files.size(run.resolve("report.html")) > 0);
     }
 }

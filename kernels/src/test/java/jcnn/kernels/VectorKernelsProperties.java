@@ -47,6 +47,10 @@ class VectorKernelsProperties {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> KernelProvider.vector(other, 1));
         assertTrue(e.getMessage().contains("start it with -Dvector.bits=" + other), e.getMessage());
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("vector.bits", String.valueOf(other));
+        e = assertThrows(IllegalArgumentException.class, () -> KernelProvider.fromProperties(p));
+        assertTrue(e.getMessage().contains("-Dvector.bits=" + other), e.getMessage());
     }
 
     // ---------------------------------------------------------------------------------------------------------
