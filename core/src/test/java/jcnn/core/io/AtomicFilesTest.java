@@ -70,7 +70,8 @@ class AtomicFilesTest {
             Files.writeString(temp, "half");
             throw new IOException("disk full");
         }));
-        assertEquals("disk full", e.getMessage());
+        // The error names the file: "No space left on device" alone does not say which of a run's files failed.
+        assertEquals(target + ": cannot write: disk full", e.getMessage());
         assertEquals("good", Files.readString(target));
         assertEquals(List.of("checkpoint.safetensors"), names(dir), "the temporary file must be deleted");
     }
