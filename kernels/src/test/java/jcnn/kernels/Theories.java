@@ -13,7 +13,9 @@ import org.quicktheories.generators.Generate;
  * The property-test set-up every kernel property shares (QuickTheories, inside ordinary JUnit tests): one fixed
  * seed, printed with each property so that a failure can be replayed, and the generators of awkward sizes.
  *
- * <p>Replay or vary: {@code -DQT_SEED=N} (QuickTheories' own name for it) replaces the seed of every property.
+ * <p>Replay or vary: {@code -Dproperties.seed=N} replaces the seed of every property, here and in every other
+ * module (the same name and default as {@code jcnn.core.testing.PropertyCheck}, which kernels, below core, cannot
+ * use).
  * A failure prints the shrunk case (a record, so every field is named), the seed, and, from {@link Compare}, the
  * index, expected, actual and the max absolute and relative errors.
  */
@@ -26,13 +28,28 @@ final class Theories {
     static final String PER_WIDTH = "per-vector-width";
 
     /** The system property that overrides the seed. */
-    static final String SEED_PROPERTY = "QT_SEED";
+    static final String SEED_PROPERTY = "properties.seed";
     /** The seed when {@value #SEED_PROPERTY} is not set. */
-    static final long DEFAULT_SEED = 20261201L;
+    static final long DEFAULT_SEED = 20_251_201L;
     /** The seed of this run. */
-    static final long SEED = Long.getLong(SEED_PROPERTY, DEFAULT_SEED);
+    static final long SEED = parseSeed(System.getProperty(SEED_PROPERTY));
 
     private Theories() {
+    }
+
+    /** The default when unset, a fresh seed for {@code random} (printed with each property), else the number. */
+    private static long parseSeed(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SEED;
+        }
+        if (value.trim().equals("random")) {
+            return new java.util.Random().nextLong();
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + SEED_PROPERTY + "=" + value + ": expected an integer or random");
+        }
     }
 
     /** A theory with the run's seed and {@code examples} tries; prints both under the property's name. */
