@@ -28,8 +28,9 @@ import jcnn.training.data.Dataset;
  * @param data    where the Fashion-MNIST files are found
  * @param runDir  the run folder: new and empty, or the folder a resumed run continues in
  * @param mode    what to run
+ * @param progress whether to show the console progress bar; null for the default (on a terminal only)
  */
-record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode) {
+record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Boolean progress) {
 
     /** As {@link #parse(Properties, List)} without command-line arguments. */
     static Settings parse(Properties p) throws IOException {
@@ -70,7 +71,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             }
         }
         if (flag(p, "help")) {
-            return new Settings(true, null, null, null, null);
+            return new Settings(true, null, null, null, null, null);
         }
         Setting.Job job = job(p, given);
         for (String key : given.keySet()) {
@@ -92,7 +93,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
         }
-        flag(p, "progress");        // read by the trainer and the data locator; checked here, with the rest
+        Boolean progress = given.containsKey("progress") ? flag(p, "progress") : null;
         flag(p, "jcnn.download");
         NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
         Path resume = optionalPath(p, "resume");
@@ -105,7 +106,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             case GRID -> new GridMode(recipe, nanPolicy);
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
-        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode);
+        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress);
     }
 
     /**
