@@ -40,7 +40,11 @@ record GridMode(Recipe recipe, NanPolicy nanPolicy) implements Mode {
         Dataset.Split split = Trainer.split(trainingSet, recipe);
         out.println("grid search over " + GridSearch.SEED_GRID.size() + " points: " + GridSearch.SEED_GRID);
         StringBuilder table = new StringBuilder();
-        GridSearch.Result result = GridSearch.seed(recipe)
+        GridSearch search = GridSearch.seed(recipe);
+        if (settings.progress() != null) {
+            search.showProgress(settings.progress());
+        }
+        GridSearch.Result result = search
                 .onRun(run -> {
                     out.println("grid: " + run.describe());
                     table.append(run.describe()).append('\n');

@@ -28,9 +28,11 @@ import jcnn.training.data.Dataset;
  * @param data    where the Fashion-MNIST files are found
  * @param runDir  the run folder: new and empty, or the folder a resumed run continues in
  * @param mode    what to run
+ * @param progress whether to show the console progress bar; null for the default (on a terminal only)
  * @param claim   how the run takes its folder when it starts: see {@link #claimRunFolder()}
  */
-record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Claim claim) {
+record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Boolean progress,
+                Claim claim) {
 
     /** A new folder named by {@code out}; a new default folder (a suffix when taken); a resumed run's folder. */
     enum Claim { GIVEN, DEFAULT, RESUME }
@@ -50,7 +52,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
     /** These settings with the folder the run actually claimed. */
     Settings in(Path claimed) {
-        return new Settings(help, kernels, data, claimed, mode, claim);
+        return new Settings(help, kernels, data, claimed, mode, progress, claim);
     }
 
     /** As {@link #parse(Properties, List)} without command-line arguments. */
@@ -92,7 +94,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             }
         }
         if (flag(p, "help")) {
-            return new Settings(true, null, null, null, null, null);
+            return new Settings(true, null, null, null, null, null, null);
         }
         Setting.Job job = job(p, given);
         for (String key : given.keySet()) {
@@ -114,7 +116,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         if (weights != null && !Files.isRegularFile(weights)) {
             throw new IllegalArgumentException("invalid weights=" + weights + ": no such file");
         }
-        flag(p, "progress");        // read by the trainer and the data locator; checked here, with the rest
+        Boolean progress = given.containsKey("progress") ? flag(p, "progress") : null;
         flag(p, "jcnn.download");
         NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
         Path resume = optionalPath(p, "resume");
@@ -128,7 +130,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
         Claim claim = resume != null ? Claim.RESUME : optionalPath(p, "out") == null ? Claim.DEFAULT : Claim.GIVEN;
-        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, claim);
+        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress, claim);
     }
 
     /**

@@ -62,21 +62,25 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
     static void trainAndReport(Settings settings, Recipe recipe, NanPolicy nanPolicy, Checkpoint resume,
                                Dataset trainingSet, Dataset test, PrintStream out) throws IOException {
         Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
-        List<EpochMetrics> history = train(model, recipe, trainingSet, settings.runDir(), nanPolicy, resume, out);
+        List<EpochMetrics> history = train(model, recipe, trainingSet, settings, nanPolicy, resume, out);
         TestResults results = TestReport.evaluate(model, test, out);
         TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out);
         out.println(TestReport.accuracyLine(results));
     }
 
-    private static List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Path runDir,
+    private static List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Settings settings,
                                             NanPolicy nanPolicy, Checkpoint resume, PrintStream out)
             throws IOException {
+        Path runDir = settings.runDir();
         Dataset.Split split = Trainer.split(trainingSet, recipe);
         out.println("recipe: " + recipe.describe());
         out.println("training on " + split.train().size() + " images, validating on " + split.validation().size());
         Path checkpointFile = runDir.resolve(Checkpoint.FILE_NAME);
         Trainer trainer = new Trainer(model, recipe).nanPolicy(nanPolicy).checkpointTo(checkpointFile)
                 .addListener(m -> out.println(m.describe()));
+        if (settings.progress() != null) {
+            trainer.showProgress(settings.progress());
+        }
         if (resume != null) {
             out.println("resuming from " + checkpointFile + " after epoch " + resume.epoch() + " of "
                     + recipe.epochs());
