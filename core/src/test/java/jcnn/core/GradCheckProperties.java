@@ -69,6 +69,31 @@ class GradCheckProperties {
         GradCheck.check(in -> Ops.maxPool2d(in[0], k, stride), x);
     }
 
+    /**
+     * The fused ReLU + max pooling on both kernel implementations. The same spread-out values as above, half of
+     * them negative: whole windows below 0 (gradient 0), windows with one positive maximum, and the ReLU's kink
+     * at the one value that is exactly 0 (GradCheck's one-sided differences recognise it).
+     */
+    @Property(tries = 150)
+    void reluMaxPool2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 2) int c,
+                       @ForAll("sizes") int h, @ForAll("sizes") int w, @ForAll @IntRange(min = 1, max = 3) int k,
+                       @ForAll @IntRange(min = 1, max = 3) int stride, @ForAll boolean vector, @ForAll long seed) {
+        Assume.that(h >= k && w >= k);
+        int size = n * c * h * w;
+        List<Float> values = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            values.add(0.1f * (i - size / 2));
+        }
+        Collections.shuffle(values, new Random(seed));
+        float[] data = new float[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = values.get(i);
+        }
+        Tensor x = Tensor.of(data, n, c, h, w).requiresGrad(true);
+        GradCheck checker = vector ? GradCheck.defaults().withKernels(KernelProvider.vector(-1, 2)) : GradCheck.defaults();
+        checker.run(in -> Ops.reluMaxPool2d(in[0], k, stride), x).assertOk();
+    }
+
     @Property(tries = 100)
     void linear(@ForAll("sizes") int n, @ForAll("sizes") int in, @ForAll("sizes") int out,
                 @ForAll boolean withBias, @ForAll long seed) {

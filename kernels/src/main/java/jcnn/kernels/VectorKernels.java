@@ -43,6 +43,8 @@ public final class VectorKernels implements Kernels {
 
     // Scratch slots; slot 0 is the convolution's column buffer, as in the Kernels defaults.
     private static final int SLOT_COL = 0, SLOT_BPACK = 1, SLOT_APACK = 2, SLOT_TILE = 3, SLOT_DW = 4, SLOT_T = 5;
+    /** Int scratch slot of the pooling's window tables (slot 0 is packB's gather index). */
+    private static final int SLOT_POOL_MAP = 1;
 
     /** Upper bound on the floats of the per-chunk weight-gradient buffers of one convolution backward. */
     private static final long DW_BUFFER_FLOATS = 1L << 22;
@@ -378,62 +380,37 @@ public final class VectorKernels implements Kernels {
         v.reluBackward(x, dy, dx, len);
     }
 
-    /**
-     * Scalar on purpose: the first-maximum and NaN rules need a sequential compare per window, and a window is 4
-     * elements. The common 2x2 stride-2 case is unrolled; the planes are split across threads (no shared output).
-     */
-    // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)
+    // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow): SIMD over output positions, planes across threads
     @Override
     public void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
-        int planes = s.n() * s.c();
-        int t = (long) s.inputSize() < 1 << 16 ? 1 : threads;
-        Parallel.forRange(t, planes, (from, to) -> maxPoolPlanes(x, s, y, argmax, from, to));
+        int[] starts = VectorPool.windowStarts(s, Scratch.ints(SLOT_POOL_MAP, s.oh() * s.ow()));
+        Parallel.forRange(poolThreads(s), s.n() * s.c(),
+                (from, to) -> VectorPool.maxPool(x, s, starts, y, argmax, from, to));
     }
 
-    private static void maxPoolPlanes(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
-        int oh = s.oh(), ow = s.ow(), w = s.w(), plane = s.h() * w, st = s.stride(), k = s.k();
-        for (int nc = from; nc < to; nc++) {
-            int base = nc * plane;
-            int out = nc * oh * ow;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, out++) {
-                    int best = oy * st * w + ox * st;
-                    float max = x[base + best];
-                    if (k == 2) {
-                        // The reference's loop without its first compare (the start against itself never wins).
-                        int start = best;
-                        float val = x[base + start + 1];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + 1;
-                        }
-                        val = x[base + start + w];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + w;
-                        }
-                        val = x[base + start + w + 1];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + w + 1;
-                        }
-                    } else {
-                        for (int i = 0; i < k; i++) {
-                            for (int j = 0; j < k; j++) {
-                                int idx = (oy * st + i) * w + ox * st + j;
-                                float val = x[base + idx];
-                                if (val > max || (val != val && max == max)) {
-                                    max = val;
-                                    best = idx;
-                                }
-                            }
-                        }
-                    }
-                    y[out] = max;
-                    argmax[out] = best;
-                }
-            }
+    // x (n,c,h,w) -> y = maxPool(relu(x)), argmax
+    @Override
+    public void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
+        int[] starts = VectorPool.windowStarts(s, Scratch.ints(SLOT_POOL_MAP, s.oh() * s.ow()));
+        Parallel.forRange(poolThreads(s), s.n() * s.c(),
+                (from, to) -> VectorPool.reluMaxPool(x, s, starts, y, argmax, from, to));
+    }
+
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    @Override
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+        if (!VectorPool.tiles(s)) {
+            // Overlapping windows must sum their contributions before the ReLU mask: the reference does that.
+            REFERENCE.reluMaxPoolBackward(dy, argmax, x, s, dx);
+            return;
         }
+        Parallel.forRange(poolThreads(s), s.n() * s.c(),
+                (from, to) -> VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, from, to));
+    }
+
+    /** Below 64K inputs a hand-off to another thread costs more than the pooling. */
+    private int poolThreads(PoolShape s) {
+        return (long) s.inputSize() < 1 << 16 ? 1 : threads;
     }
 
     // dy (n,c,oh,ow), argmax -> dx (n,c,h,w) +=

@@ -354,6 +354,72 @@ class VectorKernelsProperties {
         }
     }
 
+    /** The unfused pair on the scalar reference: what the fused kernels must give, bit for bit. */
+    private void unfusedReluMaxPool(float[] x, float[] dy, PoolShape s, float[] y, int[] argmax, float[] dx) {
+        float[] relu = new float[s.inputSize()], dRelu = new float[s.inputSize()];
+        scalar.reluForward(x, relu, relu.length);
+        scalar.maxPoolForward(relu, s, y, argmax);
+        scalar.maxPoolBackward(dy, argmax, s, dRelu);
+        scalar.reluBackward(x, dRelu, dx, dx.length);
+    }
+
+    /**
+     * ReLU + max pooling fused, scalar twin and vector, against the unfused scalar pair: windows at the floored
+     * edge, overlapping (stride &lt; k) and gapped (stride &gt; k) windows, planes wider than a vector or not,
+     * ties, NaN and -0 in x, and -0 and NaN already in dx.
+     */
+    @Property(tries = 80)
+    void fusedReluMaxPoolIsExact(@ForAll @IntRange(min = 1, max = 3) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                                 @ForAll @IntRange(min = 1, max = 37) int h, @ForAll @IntRange(min = 1, max = 37) int w,
+                                 @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 3) int stride,
+                                 @ForAll long seed) {
+        Assume.that(h >= k && w >= k);
+        PoolShape s = new PoolShape(n, c, h, w, k, stride);
+        Random r = new Random(seed);
+        float[] x = tiesAndNaNs(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
+        float[] dx0 = tiesAndNaNs(r, s.inputSize());
+        float[] y = new float[s.outputSize()], dx = dx0.clone();
+        int[] argmax = new int[s.outputSize()];
+        unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+        for (Kernels kernels : new Kernels[] {scalar, vector(512), new VectorKernels(256, 2)}) {
+            float[] fy = new float[y.length], fdx = dx0.clone();
+            int[] fargmax = new int[argmax.length];
+            kernels.reluMaxPoolForward(x, s, fy, fargmax);
+            kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx);
+            String what = kernels.name() + " reluMaxPool " + s;
+            Compare.assertSame(what + " y", y, fy, y.length);
+            Compare.assertSame(what + " argmax", argmax, fargmax, argmax.length);
+            Compare.assertSame(what + " dx", dx, fdx, dx.length);
+        }
+    }
+
+    /** The seed's two pooling shapes at batch 64 and 1, threaded: the same bits as the unfused reference. */
+    @Test
+    void fusedReluMaxPoolOfTheSeedShapesIsExactWithThreads() {
+        Random r = new Random(13);
+        for (PoolShape s : new PoolShape[] {new PoolShape(64, 16, 28, 28, 2, 2), new PoolShape(64, 32, 14, 14, 2, 2),
+                new PoolShape(1, 16, 28, 28, 2, 2), new PoolShape(1, 32, 14, 14, 2, 2)}) {
+            float[] x = Compare.random(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
+            for (int i = 0; i < x.length; i += 7) {
+                x[i] = x[i + 1 < x.length ? i + 1 : i];   // ties between neighbours, some inside a window
+            }
+            float[] y = new float[s.outputSize()], dx = new float[s.inputSize()];
+            int[] argmax = new int[s.outputSize()];
+            unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+            for (int threads = 1; threads <= 3; threads++) {
+                Kernels v = new VectorKernels(512, threads);
+                float[] vy = new float[y.length], vdx = new float[dx.length];
+                int[] vargmax = new int[argmax.length];
+                v.reluMaxPoolForward(x, s, vy, vargmax);
+                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx);
+                String what = s + " threads " + threads;
+                Compare.assertSame("reluMaxPool y, " + what, y, vy, y.length);
+                Compare.assertSame("reluMaxPool argmax, " + what, argmax, vargmax, argmax.length);
+                Compare.assertSame("reluMaxPool dx, " + what, dx, vdx, dx.length);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Loss and optimizer updates
 
