@@ -306,6 +306,11 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s) {
+        if (VectorDirectConv.fits(s)) {
+            // One input channel (conv1): a direct convolution, bit-identical to the im2col path below.
+            Parallel.forRange(threads, s.n(), (from, to) -> VectorDirectConv.forward(x, weight, bias, y, s, from, to));
+            return;
+        }
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int gemmThreads = s.n() == 1 ? threads : 1;
         Parallel.forRange(threads, s.n(), (from, to) -> {
@@ -332,6 +337,10 @@ public final class VectorKernels implements Kernels {
     @Override
     public void conv2dBackward(float[] dy, float[] x, float[] weight,
                                float[] dx, float[] dweight, float[] dbias, ConvShape s) {
+        if (dx == null && dweight != null && VectorDirectConv.fits(s)) {
+            directWeightGradient(dy, x, dweight, dbias, s);
+            return;
+        }
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int wSize = s.weightSize(), n = s.n();
         int chunks = dweight == null ? n
@@ -364,6 +373,26 @@ public final class VectorKernels implements Kernels {
         }
         if (dbias != null) {
             biasGrad(dy, n, s.o(), cols, dbias);
+        }
+    }
+
+    /**
+     * conv1's backward (one input channel, 3x3, no input gradient): the weight gradient summed directly in vector
+     * registers, per chunk of images (a number fixed by the batch), the chunks then added in order.
+     */
+    private void directWeightGradient(float[] dy, float[] x, float[] dweight, float[] dbias, ConvShape s) {
+        int wSize = s.weightSize(), chunks = Math.min(s.n(), VectorDirectConv.MAX_CHUNKS);
+        float[] dwChunks = Scratch.get(SLOT_DW, chunks * wSize);
+        Parallel.forRange(threads, chunks, (from, to) -> {
+            for (int chunk = from; chunk < to; chunk++) {
+                VectorDirectConv.weightGradientChunk(dy, x, s, chunk, chunks, dwChunks, chunk * wSize);
+            }
+        });
+        for (int chunk = 0; chunk < chunks; chunk++) {
+            v.addTo(wSize, dwChunks, chunk * wSize, dweight, 0);
+        }
+        if (dbias != null) {
+            biasGrad(dy, s.n(), s.o(), s.colCols(), dbias);
         }
     }
 

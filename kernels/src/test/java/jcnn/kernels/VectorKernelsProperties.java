@@ -258,6 +258,64 @@ class VectorKernelsProperties {
         }
     }
 
+    /**
+     * conv1's direct path (one input channel, stride 1): the forward is bit-identical to im2col + GEMM + bias on
+     * the same kernels, whatever the size, padding and kernel; the weight gradient (3x3, no input gradient) is
+     * within rounding of the reference and bit-identical for 1 to 4 threads.
+     */
+    @Property(tries = 40)
+    void directConvolutionOfOneChannel(@ForAll @IntRange(min = 1, max = 21) int n,
+                                       @ForAll @IntRange(min = 1, max = 30) int h,
+                                       @ForAll @IntRange(min = 1, max = 30) int w,
+                                       @ForAll @IntRange(min = 1, max = 17) int o,
+                                       @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll boolean withBias,
+                                       @ForAll long seed) {
+        ConvShape s = conv(n, 1, h, w, o, 3, 3, 1, pad);
+        Random r = new Random(seed);
+        float[] x = Compare.random(r, s.inputSize()), weight = Compare.random(r, s.weightSize());
+        float[] bias = withBias ? Compare.random(r, o) : null, dy = Compare.random(r, s.outputSize());
+        Kernels v = new VectorKernels(256, 2);
+        float[] viaIm2col = new float[s.outputSize()], direct = new float[s.outputSize()];
+        float[] col = new float[s.colRows() * s.colCols()];
+        for (int i = 0; i < n; i++) {
+            v.im2col(x, i * s.h() * s.w(), s, col, 0);
+            v.sgemm(false, false, o, s.colCols(), s.colRows(), weight, 0, s.colRows(), col, 0, s.colCols(),
+                    viaIm2col, i * o * s.colCols(), s.colCols(), false);
+        }
+        if (bias != null) {
+            v.biasAdd(viaIm2col, bias, n, o, s.colCols());
+        }
+        v.conv2dForward(x, weight, bias, direct, s);
+        Compare.assertSame("direct conv forward " + s, viaIm2col, direct, direct.length);
+    }
+
+    @Property(tries = 30)
+    void directWeightGradientOfOneChannel(@ForAll @IntRange(min = 1, max = 21) int n,
+                                          @ForAll @IntRange(min = 1, max = 30) int h,
+                                          @ForAll @IntRange(min = 1, max = 30) int w,
+                                          @ForAll @IntRange(min = 1, max = 17) int o,
+                                          @ForAll @IntRange(min = 1, max = 2) int pad, @ForAll long seed) {
+        ConvShape s = conv(n, 1, h, w, o, 3, 3, 1, pad);
+        Random r = new Random(seed);
+        float[] x = Compare.random(r, s.inputSize()), weight = Compare.random(r, s.weightSize());
+        float[] dy = Compare.random(r, s.outputSize());
+        float[] dw = new float[s.weightSize()], db = new float[o];
+        scalar.conv2dBackward(dy, x, weight, null, dw, db, s);
+        double terms = (double) n * s.colCols() + 1;
+        float[] first = null;
+        for (int threads = 1; threads <= 4; threads++) {
+            float[] vdw = new float[dw.length], vdb = new float[o];
+            new VectorKernels(256, threads).conv2dBackward(dy, x, weight, null, vdw, vdb, s);
+            Compare.assertClose("direct conv dweight " + s, dw, vdw, dw.length, REL, REL * terms);
+            Compare.assertClose("direct conv dbias " + s, db, vdb, o, REL, REL * terms);
+            if (first == null) {
+                first = vdw;
+            } else {
+                Compare.assertSame("direct conv dweight with " + threads + " threads " + s, first, vdw, vdw.length);
+            }
+        }
+    }
+
     @Property(tries = 60)
     void biasMatchesScalar(@ForAll @IntRange(min = 1, max = 5) int n, @ForAll("size") int c,
                            @ForAll @IntRange(min = 1, max = 70) int spatial, @ForAll boolean linear,
