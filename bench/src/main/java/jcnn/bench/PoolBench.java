@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * 2x2 max pooling of the seed CNN at batch 64, forward (with the argmax it saves) and backward (routing the
- * gradient to each window's maximum). Memory-bound kernels: the figure to watch is time per op, not flops.
+ * gradient to each window's maximum), alone and fused with the ReLU before it, against the unfused pair.
+ * Memory-bound kernels: the figure to watch is time per op, not flops.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,7 +35,7 @@ public class PoolBench {
 
     private Kernels k;
     private PoolShape s;
-    private float[] x, y, dy, dx;
+    private float[] x, y, dy, dx, relu, dRelu;
     private int[] argmax;
 
     @Setup
@@ -48,6 +49,8 @@ public class PoolBench {
         argmax = new int[s.outputSize()];
         dy = ConvBench.random(rng, s.outputSize());
         dx = new float[s.inputSize()];
+        relu = new float[s.inputSize()];
+        dRelu = new float[s.inputSize()];
         k.maxPoolForward(x, s, y, argmax);   // backward needs a valid argmax even when forward is not measured
     }
 
@@ -60,6 +63,35 @@ public class PoolBench {
     @Benchmark
     public float[] backward() {
         k.maxPoolBackward(dy, argmax, s, dx);
+        return dx;
+    }
+
+    /** What the model ran before fusion: ReLU into its own array, then pooling. */
+    @Benchmark
+    public float[] reluThenPoolForward() {
+        k.reluForward(x, relu, relu.length);
+        k.maxPoolForward(relu, s, y, argmax);
+        return y;
+    }
+
+    /** Its backward: the ReLU output's gradient zeroed (the pool's fill), routed to, then masked into dx. */
+    @Benchmark
+    public float[] reluThenPoolBackward() {
+        java.util.Arrays.fill(dRelu, 0f);
+        k.maxPoolBackward(dy, argmax, s, dRelu);
+        k.reluBackward(x, dRelu, dx, dx.length);
+        return dx;
+    }
+
+    @Benchmark
+    public float[] fusedForward() {
+        k.reluMaxPoolForward(x, s, y, argmax);
+        return y;
+    }
+
+    @Benchmark
+    public float[] fusedBackward() {
+        k.reluMaxPoolBackward(dy, argmax, x, s, dx);
         return dx;
     }
 }

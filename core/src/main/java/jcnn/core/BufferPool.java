@@ -75,7 +75,17 @@ public final class BufferPool {
     /** A zero-filled float array of {@code length}: pooled inside a scope, a new one outside. */
     static float[] floats(int length) {
         BufferPool pool = CURRENT.get();
-        return pool == null ? new float[length] : pool.takeFloats(length);
+        return pool == null ? new float[length] : pool.takeFloats(length, true);
+    }
+
+    /**
+     * A float array of {@code length} with unspecified contents, for an output that a kernel overwrites whole
+     * (every forward kernel does): pooled inside a scope, a new one outside. Skipping the zero-fill saves a pass
+     * over every activation of a step (11 MB at batch 64).
+     */
+    static float[] floatsToOverwrite(int length) {
+        BufferPool pool = CURRENT.get();
+        return pool == null ? new float[length] : pool.takeFloats(length, false);
     }
 
     /** An int array of {@code length} with unspecified contents: pooled inside a scope, a new one outside. */
@@ -84,7 +94,7 @@ public final class BufferPool {
         return pool == null ? new int[length] : pool.takeInts(length);
     }
 
-    private float[] takeFloats(int length) {
+    private float[] takeFloats(int length, boolean zeroed) {
         float[] a = null;
         for (int i = freeFloats.size() - 1; i >= 0; i--) {
             if (freeFloats.get(i).length == length) {
@@ -96,7 +106,9 @@ public final class BufferPool {
             a = new float[length];
             allocated++;
         } else {
-            Arrays.fill(a, 0f);
+            if (zeroed) {
+                Arrays.fill(a, 0f);
+            }
             reused++;
         }
         usedFloats.add(a);

@@ -18,6 +18,9 @@ import jcnn.kernels.PoolShape;
  * <p>Each op fetches its kernels once, in forward, and its backward closure uses the same instance: a graph is
  * computed by one implementation even if the {@link Engine} scope changes before {@code backward()}.
  *
+ * <p>Forward kernels overwrite their whole output, so outputs are taken without a zero-fill
+ * ({@code Tensor.resultToOverwrite}); gradients are accumulated and start at zero.
+ *
  * <p>Non-goals: broadcasting, in-place ops, and a long tail of elementwise ops. {@link #add}, {@link #mul} and
  * {@link #sum} exist for gradient checking and tests; they are plain loops because no hot path uses them.
  */
@@ -60,7 +63,7 @@ public final class Ops {
                 weight.dim(0), weight.dim(2), weight.dim(3), stride, padding);
 
         Kernels k = Engine.kernels();
-        Tensor y = Tensor.result(op, new int[] {s.n(), s.o(), s.oh(), s.ow()}, x, weight, bias);
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {s.n(), s.o(), s.oh(), s.ow()}, x, weight, bias);
         k.conv2dForward(x.data(), weight.data(), bias == null ? null : bias.data(), y.data(), s);
         // A null gradient array tells the kernel to skip that gradient (an input that is data, not a parameter).
         y.onBackward(dy -> k.conv2dBackward(dy, x.data(), weight.data(),
@@ -75,6 +78,37 @@ public final class Ops {
      */
     public static Tensor maxPool2d(Tensor x, int k, int stride) {
         String op = "max_pool2d";
+        PoolShape s = poolShape(op, x, k, stride);
+
+        Kernels kernels = Engine.kernels();
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
+        int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
+        kernels.maxPoolForward(x.data(), s, y.data(), argmax);
+        y.onBackward(dy -> kernels.maxPoolBackward(dy, argmax, s, x.grad()));
+        return y;
+    }
+
+    /**
+     * {@code max_pool2d(relu(x), k, stride)} as one op: the fused form of {@link #relu} followed by
+     * {@link #maxPool2d}, which gives the same values and gradients bit for bit without writing the rectified
+     * activation or its gradient. The unfused pair stays the reference (docs/autograd.md walks it); a model does
+     * not call this itself: {@code Sequential} does, where a ReLU layer is followed by a max-pooling layer.
+     * <pre>x (n,c,h,w) -> y (n,c,oh,ow), oh = (h - k) / stride + 1</pre>
+     */
+    public static Tensor reluMaxPool2d(Tensor x, int k, int stride) {
+        String op = "relu_max_pool2d";
+        PoolShape s = poolShape(op, x, k, stride);
+
+        Kernels kernels = Engine.kernels();
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
+        int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
+        kernels.reluMaxPoolForward(x.data(), s, y.data(), argmax);
+        // relu'(x) at the maximum is all the ReLU's backward needs: x itself is kept, its ReLU output never made
+        y.onBackward(dy -> kernels.reluMaxPoolBackward(dy, argmax, x.data(), s, x.grad()));
+        return y;
+    }
+
+    private static PoolShape poolShape(String op, Tensor x, int k, int stride) {
         requireNonNull(op, x, "input");
         if (x.rank() != 4) {
             throw fail(op, "expected 4-D input (n,c,h,w) but got " + x.shapeString());
@@ -85,14 +119,7 @@ public final class Ops {
         if (x.dim(2) < k || x.dim(3) < k) {
             throw fail(op, "window (" + k + "," + k + ") is larger than input " + x.shapeString());
         }
-        PoolShape s = new PoolShape(x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, stride);
-
-        Kernels kernels = Engine.kernels();
-        Tensor y = Tensor.result(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
-        int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
-        kernels.maxPoolForward(x.data(), s, y.data(), argmax);
-        y.onBackward(dy -> kernels.maxPoolBackward(dy, argmax, s, x.grad()));
-        return y;
+        return new PoolShape(x.dim(0), x.dim(1), x.dim(2), x.dim(3), k, stride);
     }
 
     /**
@@ -118,7 +145,7 @@ public final class Ops {
         int n = x.dim(0), in = x.dim(1), out = weight.dim(0);
 
         Kernels k = Engine.kernels();
-        Tensor y = Tensor.result(op, new int[] {n, out}, x, weight, bias);
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {n, out}, x, weight, bias);
         // y (n,out) = x (n,in) . weight^T (in,out)
         k.sgemm(false, true, n, out, in, x.data(), 0, in, weight.data(), 0, in, y.data(), 0, out, false);
         if (bias != null) {
@@ -142,7 +169,7 @@ public final class Ops {
     public static Tensor relu(Tensor x) {
         requireNonNull("relu", x, "input");
         Kernels k = Engine.kernels();
-        Tensor y = Tensor.result("relu", x.shape(), x);
+        Tensor y = Tensor.resultToOverwrite("relu", x.shape(), x);
         k.reluForward(x.data(), y.data(), x.size());
         y.onBackward(dy -> k.reluBackward(x.data(), dy, x.grad(), x.size()));
         return y;
@@ -152,8 +179,8 @@ public final class Ops {
     // Shapes
 
     /**
-     * The same values under another shape; one dimension may be -1 and is then inferred. The values are copied
-     * (there are no views), and the gradient is copied back unchanged.
+     * The same values under another shape; one dimension may be -1 and is then inferred. The output shares the
+     * input's array (no copy), and the gradient is added back unchanged.
      */
     public static Tensor reshape(Tensor x, int... shape) {
         String op = "reshape";
@@ -176,8 +203,7 @@ public final class Ops {
             throw fail(op, "cannot reshape " + x.shapeString() + " (" + x.size() + " elements) into "
                     + Tensor.shapeString(shape));
         }
-        Tensor y = Tensor.result(op, target, x);
-        System.arraycopy(x.data(), 0, y.data(), 0, x.size());
+        Tensor y = Tensor.sameValues(op, target, x);   // row-major: the same array is already in the new shape
         y.onBackward(dy -> addInto(x.grad(), dy));
         return y;
     }
@@ -224,7 +250,7 @@ public final class Ops {
         }
 
         Kernels k = Engine.kernels();
-        float[] logProbs = BufferPool.floats(n * classes);   // saved for backward: softmax = exp(logProbs)
+        float[] logProbs = BufferPool.floatsToOverwrite(n * classes);   // saved for backward: softmax = exp(logProbs)
         Tensor loss = Tensor.result(op, new int[0], logits);
         loss.data()[0] = k.crossEntropyForward(logits.data(), t, n, classes, logProbs);
         // d(mean loss)/d(logits) = (softmax - onehot) / n, times the upstream gradient of the loss.
@@ -244,7 +270,7 @@ public final class Ops {
         }
         int n = x.dim(0), classes = x.dim(1);
         Kernels k = Engine.kernels();
-        Tensor y = Tensor.result(op, x.shape(), x);
+        Tensor y = Tensor.resultToOverwrite(op, x.shape(), x);
         // The cross-entropy kernel computes the log-probabilities on the way to the loss; any valid target will
         // do, and reusing it keeps one implementation of the stable log-sum-exp.
         k.crossEntropyForward(x.data(), new int[n], n, classes, y.data());

@@ -16,8 +16,9 @@ import java.util.random.RandomGenerator;
  * recipe to push the gradient back to the tensors it was computed from.
  *
  * <p>Layout: a {@code float[]} in contiguous row-major order (NCHW for images) and an {@code int[]} shape. A
- * tensor with shape {@code ()} is a scalar holding one value. There are no strides and no views: an op that
- * changes the shape copies, which keeps every kernel call a plain array call.
+ * tensor with shape {@code ()} is a scalar holding one value. There are no strides: a reshape shares its
+ * input's array (the same values in the same order), and every other op writes a new one, which keeps every
+ * kernel call a plain array call.
  *
  * <p>Autograd: an op (see {@link Ops}) computes its output and, right beside it, registers a {@link Backward}
  * closure that reads the output's gradient and <em>accumulates</em> ({@code +=}) into the gradients of its
@@ -110,14 +111,41 @@ public final class Tensor {
      * be null (an absent bias).
      */
     public static Tensor result(String op, int[] shape, Tensor... parents) {
+        int[] s = checkShape(shape);
+        return link(BufferPool.floats(sizeOf(s)), s, op, parents);
+    }
+
+    private static Tensor link(float[] data, int[] shape, String op, Tensor[] parents) {
         boolean needsGrad = false;
         if (NoGrad.isRecording()) {
             for (Tensor p : parents) {
                 needsGrad |= p != null && p.requiresGrad;
             }
         }
+        return new Tensor(data, shape, op, needsGrad ? parents : NO_PARENTS, needsGrad);
+    }
+
+    /**
+     * As {@link #result}, but the values are unspecified (a reused array is not zero-filled): for an op whose
+     * kernel overwrites every element of its output, which is every forward kernel's contract.
+     */
+    static Tensor resultToOverwrite(String op, int[] shape, Tensor... parents) {
         int[] s = checkShape(shape);
-        return new Tensor(BufferPool.floats(sizeOf(s)), s, op, needsGrad ? parents : NO_PARENTS, needsGrad);
+        return link(BufferPool.floatsToOverwrite(sizeOf(s)), s, op, parents);
+    }
+
+    /**
+     * An op output that holds {@code source}'s values under another shape of the same size, in the same array:
+     * a reshape without a copy. Nothing writes into an op's output after the op, so sharing is safe; the
+     * gradient is its own buffer.
+     */
+    static Tensor sameValues(String op, int[] shape, Tensor source) {
+        int[] s = checkShape(shape);
+        if (sizeOf(s) != source.data.length) {
+            throw new IllegalArgumentException(op + ": shape " + shapeString(s) + " does not hold the "
+                    + source.data.length + " values of " + source.shapeString());
+        }
+        return link(source.data, s, op, new Tensor[] {source});
     }
 
     /**

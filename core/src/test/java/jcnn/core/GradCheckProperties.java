@@ -86,6 +86,37 @@ class GradCheckProperties {
         });
     }
 
+    record FusedPool(int n, int c, int h, int w, int k, int stride, boolean vector, long seed) {
+    }
+
+    /**
+     * The fused ReLU + max pooling on both kernel implementations. The same spread-out values as above, half of
+     * them negative: whole windows below 0 (gradient 0), windows with one positive maximum, and the ReLU's kink
+     * at the one value that is exactly 0 (GradCheck's one-sided differences recognise it).
+     */
+    @Test
+    void reluMaxPool2d() {
+        Gen<FusedPool> cases = in -> new FusedPool(between(1, 2).generate(in), between(1, 2).generate(in),
+                sizes().generate(in), sizes().generate(in), between(1, 3).generate(in), between(1, 3).generate(in),
+                booleans().all().generate(in), longs().all().generate(in));
+        PropertyCheck.forAll(150, cases.assuming(p -> p.h() >= p.k() && p.w() >= p.k()), p -> {
+            int size = p.n() * p.c() * p.h() * p.w();
+            List<Float> values = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                values.add(0.1f * (i - size / 2));
+            }
+            Collections.shuffle(values, new Random(p.seed()));
+            float[] data = new float[size];
+            for (int i = 0; i < size; i++) {
+                data[i] = values.get(i);
+            }
+            Tensor x = Tensor.of(data, p.n(), p.c(), p.h(), p.w()).requiresGrad(true);
+            GradCheck checker = p.vector() ? GradCheck.defaults().withKernels(KernelProvider.vector(-1, 2))
+                    : GradCheck.defaults();
+            checker.run(in -> Ops.reluMaxPool2d(in[0], p.k(), p.stride()), x).assertOk();
+        });
+    }
+
     record Linear(int n, int in, int out, boolean withBias, long seed) {
     }
 

@@ -41,6 +41,8 @@ class OpsShapeTest {
         fails(() -> Ops.maxPool2d(t(1, 4, 4), 2, 2), "max_pool2d", "(1,4,4)");
         fails(() -> Ops.maxPool2d(t(1, 1, 2, 5), 3, 1), "max_pool2d", "(1,1,2,5)", "(3,3)");
         fails(() -> Ops.maxPool2d(t(1, 1, 4, 4), 0, 1), "max_pool2d", "(1,1,4,4)");
+        fails(() -> Ops.reluMaxPool2d(t(1, 4, 4), 2, 2), "relu_max_pool2d", "(1,4,4)");
+        fails(() -> Ops.reluMaxPool2d(t(1, 1, 2, 5), 3, 1), "relu_max_pool2d", "(1,1,2,5)", "(3,3)");
     }
 
     @Test

@@ -116,6 +116,25 @@ public interface Kernels {
     void maxPoolBackward(float[] dy, int[] argmax, PoolShape s, float[] dx);
 
     // ---------------------------------------------------------------------------------------------------------
+    // Fused: ReLU then max pooling, the pair that follows every convolution of the seed CNN
+
+    /**
+     * Max pooling of max(x, 0), in one pass: the ReLU's output is never written.
+     * <pre>x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)</pre>
+     * Exactly {@link #reluForward} then {@link #maxPoolForward}: the same y and the same argmax (the first
+     * maximum of the rectified window; a window with nothing above 0 gives +0 at its first element).
+     */
+    void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax);
+
+    /**
+     * The backward of {@link #reluMaxPoolForward}: each dy goes to its window's maximum, where x there is &gt; 0.
+     * <pre>dy (n,c,oh,ow), argmax (n,c,oh,ow), x (n,c,h,w) -> dx (n,c,h,w) += relu'(x) * routed dy</pre>
+     * Exactly what {@link #maxPoolBackward} into a zeroed buffer followed by {@link #reluBackward} adds to dx,
+     * bit for bit (overlapping windows sum their contributions first, as they do in that buffer).
+     */
+    void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx);
+
+    // ---------------------------------------------------------------------------------------------------------
     // Loss
 
     /**

@@ -229,6 +229,60 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow): maxPoolForward of reluForward(x), window by window
+    @Override
+    public void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
+        int oh = s.oh(), ow = s.ow(), plane = s.h() * s.w();
+        int out = 0;
+        for (int nc = 0; nc < s.n() * s.c(); nc++) {
+            int base = nc * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, out++) {
+                    int best = (oy * s.stride()) * s.w() + ox * s.stride();
+                    float max = relu(x[base + best]);
+                    for (int i = 0; i < s.k(); i++) {
+                        for (int j = 0; j < s.k(); j++) {
+                            int idx = (oy * s.stride() + i) * s.w() + ox * s.stride() + j;
+                            float v = relu(x[base + idx]);
+                            if (v > max) {   // the rectified values hold no NaN: first maximum wins
+                                max = v;
+                                best = idx;
+                            }
+                        }
+                    }
+                    y[out] = max;
+                    argmax[out] = best;
+                }
+            }
+        }
+    }
+
+    private static float relu(float v) {
+        return v > 0f ? v : 0f;
+    }
+
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    @Override
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+        int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
+        // Plane by plane, the ReLU output's gradient as the unfused ops build it: zeros, dy added at each
+        // window's maximum (in output order), then passed on where x > 0.
+        float[] dRelu = Scratch.get(0, plane);
+        for (int nc = 0; nc < s.n() * s.c(); nc++) {
+            java.util.Arrays.fill(dRelu, 0, plane, 0f);
+            for (int p = 0; p < outPlane; p++) {
+                int out = nc * outPlane + p;
+                dRelu[argmax[out]] += dy[out];
+            }
+            int base = nc * plane;
+            for (int i = 0; i < plane; i++) {
+                if (x[base + i] > 0f) {
+                    dx[base + i] += dRelu[i];
+                }
+            }
+        }
+    }
+
     // logits (n,k), target (n) -> logProbs (n,k); returns the mean loss
     @Override
     public float crossEntropyForward(float[] logits, int[] target, int n, int k, float[] logProbs) {

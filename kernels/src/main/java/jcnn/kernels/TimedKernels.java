@@ -212,6 +212,21 @@ public final class TimedKernels implements Kernels {
         record(Category.POOLING, t);
     }
 
+    // The fused ReLU is booked with the pooling it rides on: there is no separate call to time.
+    @Override
+    public void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
+        long t = System.nanoTime();
+        delegate.reluMaxPoolForward(x, s, y, argmax);
+        record(Category.POOLING, t);
+    }
+
+    @Override
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+        long t = System.nanoTime();
+        delegate.reluMaxPoolBackward(dy, argmax, x, s, dx);
+        record(Category.POOLING, t);
+    }
+
     @Override
     public float crossEntropyForward(float[] logits, int[] target, int n, int k, float[] logProbs) {
         long t = System.nanoTime();

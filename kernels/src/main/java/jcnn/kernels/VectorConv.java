@@ -35,6 +35,11 @@ final class VectorConv {
      */
     // x (n,c,h,w), weight (o,c,kh,kw), bias (o) or null -> y (n,o,oh,ow)
     static void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s, int threads) {
+        if (VectorDirectConv.fits(s)) {
+            // One input channel (conv1): a direct convolution, bit-identical to the im2col path below.
+            VectorDirectConv.conv2dForward(x, weight, bias, y, s, threads);
+            return;
+        }
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int gemmThreads = s.n() == 1 ? threads : 1;
         Parallel.forRange(threads, s.n(), (from, to) -> {
@@ -61,6 +66,11 @@ final class VectorConv {
     // dy (n,o,oh,ow), x, weight -> dx (n,c,h,w) +=, dweight (o,c,kh,kw) +=, dbias (o) +=; each may be null
     static void conv2dBackward(float[] dy, float[] x, float[] weight,
                                float[] dx, float[] dweight, float[] dbias, ConvShape s, int threads) {
+        if (dx == null && dweight != null && VectorDirectConv.fits(s)) {
+            // conv1 (no input gradient): the weight gradient summed in registers, without im2col.
+            VectorDirectConv.conv2dWeightGradient(dy, x, dweight, dbias, s, threads);
+            return;
+        }
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int wSize = s.weightSize(), n = s.n();
         int chunks = dweight == null ? n

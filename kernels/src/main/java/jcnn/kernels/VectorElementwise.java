@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector kernels that are not GEMM or convolution: bias, ReLU, max pooling, the loss, the optimizer updates,
+ * The vector kernels that are not GEMM, convolution or pooling: bias, ReLU, the loss, the optimizer updates,
  * and the small vector loops the other files share ({@link #addTo}, {@link #addScalar}, {@link #sum},
  * {@link #sumLanes}). Each has its scalar twin of the same name in {@link ScalarKernels}.
  *
@@ -274,79 +274,6 @@ final class VectorElementwise {
             }
             dbias[ch] += sum;
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Max pooling
-
-    /**
-     * Scalar on purpose: the first-maximum and NaN rules need a sequential compare per window, and a window is 4
-     * elements. The common 2x2 stride-2 case is unrolled; the planes are split across threads (no shared output).
-     */
-    // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)
-    static void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax, int threads) {
-        int planes = s.n() * s.c();
-        int t = (long) s.inputSize() < 1 << 16 ? 1 : threads;
-        Parallel.forRange(t, planes, (from, to) -> maxPoolPlanes(x, s, y, argmax, from, to));
-    }
-
-    private static void maxPoolPlanes(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
-        int oh = s.oh(), ow = s.ow(), w = s.w(), plane = s.h() * w, st = s.stride(), k = s.k();
-        for (int nc = from; nc < to; nc++) {
-            int base = nc * plane;
-            int out = nc * oh * ow;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int ox = 0; ox < ow; ox++, out++) {
-                    int best = oy * st * w + ox * st;
-                    float max = x[base + best];
-                    if (k == 2) {
-                        // The reference's loop without its first compare (the start against itself never wins).
-                        int start = best;
-                        float val = x[base + start + 1];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + 1;
-                        }
-                        val = x[base + start + w];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + w;
-                        }
-                        val = x[base + start + w + 1];
-                        if (val > max || (val != val && max == max)) {
-                            max = val;
-                            best = start + w + 1;
-                        }
-                    } else {
-                        for (int i = 0; i < k; i++) {
-                            for (int j = 0; j < k; j++) {
-                                int idx = (oy * st + i) * w + ox * st + j;
-                                float val = x[base + idx];
-                                if (val > max || (val != val && max == max)) {
-                                    max = val;
-                                    best = idx;
-                                }
-                            }
-                        }
-                    }
-                    y[out] = max;
-                    argmax[out] = best;
-                }
-            }
-        }
-    }
-
-    // dy (n,c,oh,ow), argmax -> dx (n,c,h,w) +=
-    static void maxPoolBackward(float[] dy, int[] argmax, PoolShape s, float[] dx, int threads) {
-        int planes = s.n() * s.c(), outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
-        int t = (long) s.inputSize() < 1 << 16 ? 1 : threads;
-        Parallel.forRange(t, planes, (from, to) -> {
-            for (int nc = from; nc < to; nc++) {
-                for (int p = 0, out = nc * outPlane; p < outPlane; p++, out++) {
-                    dx[nc * plane + argmax[out]] += dy[out];
-                }
-            }
-        });
     }
 
     // ---------------------------------------------------------------------------------------------------------

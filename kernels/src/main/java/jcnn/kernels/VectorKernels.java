@@ -7,7 +7,9 @@ package jcnn.kernels;
  * <ul>
  *   <li>{@link VectorGemm}: sgemm (packing, the micro-kernels named by tile, the edge kernels);</li>
  *   <li>{@link VectorConv}: im2col, col2im and the convolution built on them;</li>
- *   <li>{@link VectorElementwise}: bias, ReLU, max pooling, the loss, the optimizer updates.</li>
+ *   <li>{@link VectorDirectConv}: conv1's direct convolution (one input channel, no im2col);</li>
+ *   <li>{@link VectorPool}: max pooling, alone and fused with the ReLU before it;</li>
+ *   <li>{@link VectorElementwise}: bias, ReLU, the loss, the optimizer updates.</li>
  * </ul>
  *
  * <p>Goals: the same contract as {@link ScalarKernels} within float32 rounding; results bit-identical whatever the
@@ -108,13 +110,25 @@ public final class VectorKernels implements Kernels {
     // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow)
     @Override
     public void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
-        VectorElementwise.maxPoolForward(x, s, y, argmax, threads);
+        VectorPool.maxPoolForward(x, s, y, argmax, threads);
     }
 
     // dy (n,c,oh,ow), argmax -> dx (n,c,h,w) +=
     @Override
     public void maxPoolBackward(float[] dy, int[] argmax, PoolShape s, float[] dx) {
-        VectorElementwise.maxPoolBackward(dy, argmax, s, dx, threads);
+        VectorPool.maxPoolBackward(dy, argmax, s, dx, threads);
+    }
+
+    // x (n,c,h,w) -> y = maxPool(relu(x)) (n,c,oh,ow), argmax (n,c,oh,ow)
+    @Override
+    public void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax) {
+        VectorPool.reluMaxPoolForward(x, s, y, argmax, threads);
+    }
+
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    @Override
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+        VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, threads);
     }
 
     // logits (n,k), target (n) -> logProbs (n,k); returns the mean loss

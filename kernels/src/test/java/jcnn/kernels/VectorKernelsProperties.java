@@ -287,6 +287,76 @@ class VectorKernelsProperties {
         }
     }
 
+    record DirectConvCase(int n, int h, int w, int o, int pad, boolean withBias, long seed) {
+        ConvShape shape() {
+            return new ConvShape(n, 1, h, w, o, 3, 3, 1, pad);
+        }
+    }
+
+    private static Gen<DirectConvCase> directConvCases(int minPad) {
+        return in -> new DirectConvCase(range(1, 21).generate(in), range(1, 30).generate(in),
+                range(1, 30).generate(in), range(1, 17).generate(in), range(minPad, 2).generate(in),
+                bools().generate(in), seeds().generate(in));
+    }
+
+    /**
+     * conv1's direct path (one input channel, 3x3, stride 1): the forward is bit-identical to im2col + GEMM + bias
+     * on the same kernels, whatever the size and padding.
+     */
+    @Test
+    void directConvolutionOfOneChannel() {
+        qt("directConvolutionOfOneChannel", 40).forAll(directConvCases(0).assuming(g -> g.h + 2 * g.pad >= 3
+                && g.w + 2 * g.pad >= 3)).checkAssert(g -> {
+                    ConvShape s = g.shape();
+                    Random r = new Random(g.seed);
+                    float[] x = Compare.random(r, s.inputSize()), weight = Compare.random(r, s.weightSize());
+                    float[] bias = g.withBias ? Compare.random(r, s.o()) : null;
+                    Kernels v = new VectorKernels(2);
+                    float[] viaIm2col = new float[s.outputSize()], direct = new float[s.outputSize()];
+                    float[] col = new float[s.colRows() * s.colCols()];
+                    for (int i = 0; i < s.n(); i++) {
+                        v.im2col(x, i * s.h() * s.w(), s, col, 0);
+                        v.sgemm(false, false, s.o(), s.colCols(), s.colRows(), weight, 0, s.colRows(), col, 0,
+                                s.colCols(), viaIm2col, i * s.o() * s.colCols(), s.colCols(), false);
+                    }
+                    if (bias != null) {
+                        v.biasAdd(viaIm2col, bias, s.n(), s.o(), s.colCols());
+                    }
+                    v.conv2dForward(x, weight, bias, direct, s);
+                    Compare.assertSame("direct conv forward " + s, viaIm2col, direct, direct.length);
+                });
+    }
+
+    /**
+     * The direct weight gradient (no input gradient, as for conv1): within rounding of the reference, and
+     * bit-identical for 1 to 4 threads.
+     */
+    @Test
+    void directWeightGradientOfOneChannel() {
+        qt("directWeightGradientOfOneChannel", 30).forAll(directConvCases(1)).checkAssert(g -> {
+            ConvShape s = g.shape();
+            Random r = new Random(g.seed);
+            float[] x = Compare.random(r, s.inputSize()), weight = Compare.random(r, s.weightSize());
+            float[] dy = Compare.random(r, s.outputSize());
+            float[] dw = new float[s.weightSize()], db = new float[s.o()];
+            scalar.conv2dBackward(dy, x, weight, null, dw, db, s);
+            double terms = (double) s.n() * s.colCols() + 1;
+            float[] first = null;
+            for (int threads = 1; threads <= 4; threads++) {
+                float[] vdw = new float[dw.length], vdb = new float[s.o()];
+                new VectorKernels(threads).conv2dBackward(dy, x, weight, null, vdw, vdb, s);
+                Compare.assertClose("direct conv dweight " + s, dw, vdw, dw.length, REL * terms, REL);
+                Compare.assertClose("direct conv dbias " + s, db, vdb, s.o(), REL * terms, REL);
+                if (first == null) {
+                    first = vdw;
+                } else {
+                    Compare.assertSame("direct conv dweight with " + threads + " threads " + s, first, vdw,
+                            vdw.length);
+                }
+            }
+        });
+    }
+
     record BiasCase(int n, int c, int spatial, boolean linear, long seed) {
     }
 
@@ -387,6 +457,73 @@ class VectorKernelsProperties {
             Compare.assertSame("maxPool y, threads " + threads, y, vy, y.length);
             Compare.assertSame("maxPool argmax, threads " + threads, argmax, vargmax, argmax.length);
             Compare.assertSame("maxPool dx, threads " + threads, dx, vdx, dx.length);
+        }
+    }
+
+    /** The unfused pair on the scalar reference: what the fused kernels must give, bit for bit. */
+    private void unfusedReluMaxPool(float[] x, float[] dy, PoolShape s, float[] y, int[] argmax, float[] dx) {
+        float[] relu = new float[s.inputSize()], dRelu = new float[s.inputSize()];
+        scalar.reluForward(x, relu, relu.length);
+        scalar.maxPoolForward(relu, s, y, argmax);
+        scalar.maxPoolBackward(dy, argmax, s, dRelu);
+        scalar.reluBackward(x, dRelu, dx, dx.length);
+    }
+
+    /**
+     * ReLU + max pooling fused, scalar twin and vector, against the unfused scalar pair: windows at the floored
+     * edge, overlapping (stride &lt; k) and gapped (stride &gt; k) windows, planes wider than a vector or not,
+     * ties, NaN and -0 in x, and -0 and NaN already in dx.
+     */
+    @Test
+    void fusedReluMaxPoolIsExact() {
+        Gen<PoolCase> cases = in -> new PoolCase(range(1, 3).generate(in), range(1, 3).generate(in),
+                range(1, 37).generate(in), range(1, 37).generate(in), range(1, 3).generate(in),
+                range(1, 3).generate(in), seeds().generate(in));
+        qt("fusedReluMaxPoolIsExact", 80).forAll(cases.assuming(g -> g.h >= g.k && g.w >= g.k)).checkAssert(g -> {
+            PoolShape s = new PoolShape(g.n, g.c, g.h, g.w, g.k, g.stride);
+            Random r = new Random(g.seed);
+            float[] x = tiesAndNaNs(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
+            float[] dx0 = tiesAndNaNs(r, s.inputSize());
+            float[] y = new float[s.outputSize()], dx = dx0.clone();
+            int[] argmax = new int[s.outputSize()];
+            unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+            for (Kernels kernels : new Kernels[] {scalar, vector, new VectorKernels(2)}) {
+                float[] fy = new float[y.length], fdx = dx0.clone();
+                int[] fargmax = new int[argmax.length];
+                kernels.reluMaxPoolForward(x, s, fy, fargmax);
+                kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx);
+                String what = kernels.name() + " reluMaxPool " + s;
+                Compare.assertSame(what + " y", y, fy, y.length);
+                Compare.assertSame(what + " argmax", argmax, fargmax, argmax.length);
+                Compare.assertSame(what + " dx", dx, fdx, dx.length);
+            }
+        });
+    }
+
+    /** The seed's two pooling shapes at batch 64 and 1, threaded: the same bits as the unfused reference. */
+    @Test
+    void fusedReluMaxPoolOfTheSeedShapesIsExactWithThreads() {
+        Random r = new Random(13);
+        for (PoolShape s : new PoolShape[] {new PoolShape(64, 16, 28, 28, 2, 2), new PoolShape(64, 32, 14, 14, 2, 2),
+                new PoolShape(1, 16, 28, 28, 2, 2), new PoolShape(1, 32, 14, 14, 2, 2)}) {
+            float[] x = Compare.random(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
+            for (int i = 0; i < x.length; i += 7) {
+                x[i] = x[i + 1 < x.length ? i + 1 : i];   // ties between neighbours, some inside a window
+            }
+            float[] y = new float[s.outputSize()], dx = new float[s.inputSize()];
+            int[] argmax = new int[s.outputSize()];
+            unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+            for (int threads = 1; threads <= 3; threads++) {
+                Kernels v = new VectorKernels(threads);
+                float[] vy = new float[y.length], vdx = new float[dx.length];
+                int[] vargmax = new int[argmax.length];
+                v.reluMaxPoolForward(x, s, vy, vargmax);
+                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx);
+                String what = s + " threads " + threads;
+                Compare.assertSame("reluMaxPool y, " + what, y, vy, y.length);
+                Compare.assertSame("reluMaxPool argmax, " + what, argmax, vargmax, argmax.length);
+                Compare.assertSame("reluMaxPool dx, " + what, dx, vdx, dx.length);
+            }
         }
     }
 

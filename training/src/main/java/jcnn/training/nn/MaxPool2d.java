@@ -27,6 +27,14 @@ public final class MaxPool2d extends Module {
         return Ops.maxPool2d(x, kernel, stride);
     }
 
+    /**
+     * This layer applied to relu(x), as one fused op: what {@link Sequential} runs for a ReLU layer followed by
+     * this one. <pre>x (n,c,h,w) -> maxPool(relu(x))</pre>
+     */
+    Tensor forwardRectified(Tensor x) {
+        return Ops.reluMaxPool2d(x, kernel, stride);
+    }
+
     @Override
     public int[] outputShape(int[] input) {
         if (input.length != 4 || input[2] < kernel || input[3] < kernel) {

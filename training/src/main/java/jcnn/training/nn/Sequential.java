@@ -21,13 +21,34 @@ public final class Sequential extends Module {
         return this;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Fusion is decided here, and only here: a {@link ReLU} directly followed by a {@link MaxPool2d} runs as
+     * one op, {@link jcnn.core.Ops#reluMaxPool2d}, which gives the same values and gradients bit for bit without
+     * writing the rectified activation. The layers, their names and the summary stay as written.
+     */
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
+        Module pendingRelu = null;   // a ReLU not run yet, because the next layer may take it in
         for (Module layer : children().values()) {
-            y = layer.forward(y);
+            if (pendingRelu != null) {
+                Module relu = pendingRelu;
+                pendingRelu = null;
+                if (layer instanceof MaxPool2d pool) {
+                    y = pool.forwardRectified(y);
+                    continue;
+                }
+                y = relu.forward(y);
+            }
+            if (layer instanceof ReLU) {
+                pendingRelu = layer;
+            } else {
+                y = layer.forward(y);
+            }
         }
-        return y;
+        return pendingRelu == null ? y : pendingRelu.forward(y);
     }
 
     /** {@inheritDoc} An error names the layer that does not fit, e.g. {@code layer 'fc1': ...}. */
