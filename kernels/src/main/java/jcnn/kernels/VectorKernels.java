@@ -26,11 +26,15 @@ import jdk.incubator.vector.FloatVector;
 public final class VectorKernels implements Kernels {
 
     /**
-     * Depth of a packed slab. A kc x nr panel of B (48 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
+     * Depth of a packed slab. A kc x nr panel of B (24 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
      * panels of A that the micro-kernel sweeps past it; 128..384 measured within noise of each other on squares.
+     * 128 rather than 256 for accuracy: each slab sums an element in one chain of kc FMAs, and at 256 products of
+     * depth 4096 came out 1.35-1.6x further from the exact answer than PyTorch's (docs/error-budget.md).
      */
-    static final int KC = 256;
-    /** Rows of op(A) packed at once per thread: the mc x kc block of A (128 KiB) stays in L2 for all of B's panels. */
+    static final int KC = 128;
+    /** The longest chain of FMAs the unpacked row GEMM sums one element in; see gemmRowsPairwise. */
+    static final int KS = 32;
+    /** Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB) stays in L2 for all of B's panels. */
     static final int MC = 128;
     /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
@@ -145,10 +149,18 @@ public final class VectorKernels implements Kernels {
         if (transB && !transA && (small || 2 * n < nr)) {
             // Both operands contiguous along k, and packing would not pay (or op(B) is so thin that a packed panel
             // would be mostly zero padding): dot products waste nothing. Also the matrix-vector case.
-            v.gemmDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            // In slabs of 2 * lanes * KS: each dot sums its two accumulators' lanes, chains of at most KS FMAs,
+            // from zero and is then added to C. Unslabbed, at 128 bits a 4099-term dot ran 8 chains of 512 (1.6x
+            // PyTorch's error, docs/error-budget.md); 2 * L * KS keeps conv1's weight gradient (k = 784) in one slab
+            // at 512 bits, so that its lane reductions are not repeated.
+            int slab = 2 * v.lanes() * KS;
+            for (int p0 = 0; p0 < k; p0 += slab) {
+                v.gemmDots(m, n, Math.min(slab, k - p0), a, aOff + p0, lda, b, bOff + p0, ldb, c, cOff, ldc,
+                        accumulate || p0 > 0);
+            }
         } else if (!transB && (small || k <= 16)) {
             // Few terms per element (conv1's k = 9) or a small product: stream rows of B, no packing.
-            v.gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (transB && small && (long) k * n <= 1 << 20) {
             // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
             float[] t = Scratch.get(SLOT_T, k * n);
@@ -157,11 +169,49 @@ public final class VectorKernels implements Kernels {
                     t[p * n + j] = b[bOff + j * ldb + p];
                 }
             }
-            v.gemmRows(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
+            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
         } else {
             // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
             int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
             packedGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, useful);
+        }
+    }
+
+    /**
+     * The unpacked row GEMM as a pairwise sum over k: split k in two halves of whole {@link #KS}-deep slabs, sum
+     * each half so, and add them. gemmRows alone sums each element in one chain of k FMAs, and the rounding error
+     * of a chain grows with its length: fc2's weight gradient at a batch of 64 came out 1.25x (mean), and at a
+     * batch of 4096 15x, further from the exact answer than PyTorch's (docs/error-budget.md). Pairwise, no chain
+     * is longer than KS and each element sees log2(k / KS) more adds; the extra passes cost m * n adds per level,
+     * against m * n * k multiply-adds.
+     */
+    private void gemmRowsPairwise(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (k <= KS) {
+            v.gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int levels = 32 - Integer.numberOfLeadingZeros((k - 1) / KS);   // ceil(log2(slabs))
+        // One m x n block per level of the recursion; the tile's slot is free outside the packed path.
+        float[] halves = Scratch.get(SLOT_TILE, levels * m * n);
+        gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, halves, 0);
+    }
+
+    private void gemmRowsPairwise(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
+                                  float[] halves, int level) {
+        if (k <= KS) {
+            v.gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int first = ((k + KS - 1) / KS + 1) / 2 * KS;
+        gemmRowsPairwise(transA, m, n, first, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, halves,
+                level + 1);
+        int t = level * m * n;
+        gemmRowsPairwise(transA, m, n, k - first, a, transA ? aOff + first * lda : aOff + first, lda,
+                b, bOff + first * ldb, ldb, halves, t, n, false, halves, level + 1);
+        for (int i = 0; i < m; i++) {
+            v.addTo(n, halves, t + i * n, c, cOff + i * ldc);
         }
     }
 
@@ -277,15 +327,10 @@ public final class VectorKernels implements Kernels {
     @Override
     public void biasGrad(float[] dy, int n, int c, int spatial, float[] dbias) {
         if (spatial == 1) {
-            // Sum the rows with whole-row vector adds, then add the total once, as the reference does.
-            float[] sum = Scratch.get(SLOT_T, c);
-            System.arraycopy(dy, 0, sum, 0, c);
-            for (int i = 1; i < n; i++) {
-                v.addTo(c, dy, i * c, sum, 0);
-            }
-            for (int ch = 0; ch < c; ch++) {
-                dbias[ch] += sum[ch];
-            }
+            // A linear layer: n * c adds (8,192 for fc1 at batch 64), next to a GEMM of 1568 times as many. The
+            // reference sums each channel in double; whole-row vector adds summed it in one float chain of n adds,
+            // 13x PyTorch's error at a batch of 4096 (docs/error-budget.md).
+            REFERENCE.biasGrad(dy, n, c, spatial, dbias);
             return;
         }
         for (int ch = 0; ch < c; ch++) {
@@ -465,8 +510,10 @@ public final class VectorKernels implements Kernels {
             for (int j = 0; j < k; j++) {
                 sumExp += Math.exp(logits[row + j] - max);
             }
-            float logSumExp = max + (float) Math.log(sumExp);
-            v.subtract(logits, logProbs, row, k, logSumExp);
+            // (x - max) - log(sumExp), as the reference does and for its reason (accuracy at large logits).
+            float logSum = (float) Math.log(sumExp);
+            v.subtract(logits, logProbs, row, k, max);
+            v.subtract(logProbs, logProbs, row, k, logSum);
             total -= logProbs[row + target[i]];
         }
         return (float) (total / n);
