@@ -17,8 +17,10 @@ run Python; rerun this only to change the cases, and commit the files it writes.
 Goals: a handful of cases per op that show each reduction's error, in a few MB. Non-goals: covering PyTorch's
 semantics (the reference set in ../shared/reference does that), GPU results.
 
-Run from anywhere with Debian's PyTorch (apt-get install python3-torch; it uses the system BLAS, here OpenBLAS
-from libopenblas0-pthread):  /usr/bin/python3 core/src/test/python/float64_oracles.py
+Run from anywhere with Debian's PyTorch, which calls the system BLAS for its linear layers: the committed files were
+made with OpenBLAS 0.3.21 (apt-get install python3-torch libopenblas0-pthread; without OpenBLAS, Debian falls back
+to the reference BLAS, whose naive sums would make PyTorch's side of the budget far easier to meet):
+    /usr/bin/python3 core/src/test/python/float64_oracles.py
 """
 
 import json
