@@ -31,11 +31,15 @@ final class VectorGemm {
     static final int NR = 3 * L;
 
     /**
-     * Depth of a packed slab. A kc x nr panel of B (48 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
+     * Depth of a packed slab. A kc x nr panel of B (24 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
      * panels of A that the micro-kernel sweeps past it; 128..384 measured within noise of each other on squares.
+     * 128 rather than 256 for accuracy: each slab sums an element in one chain of kc FMAs, and at 256 products of
+     * depth 4096 came out 1.35-1.6x further from the exact answer than PyTorch's (docs/error-budget.md).
      */
-    static final int KC = 256;
-    /** Rows of op(A) packed at once per thread: the mc x kc block of A (128 KiB) stays in L2 for all of B's panels. */
+    static final int KC = 128;
+    /** The longest chain of FMAs the unpacked row GEMM sums one element in; see gemmRowsPairwise. */
+    static final int KS = 32;
+    /** Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB) stays in L2 for all of B's panels. */
     static final int MC = 128;
     /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
@@ -56,6 +60,8 @@ final class VectorGemm {
     private static final Scratch TRANSPOSED_B = new Scratch();
     /** The row offsets of B that the gather in packB reads at once. */
     private static final Scratch ROWS_OF_B = new Scratch();
+    /** The second halves of the pairwise row GEMM, one m x n block per level of its recursion. */
+    private static final Scratch PAIRWISE_HALVES = new Scratch();
 
     private VectorGemm() {
     }
@@ -80,10 +86,17 @@ final class VectorGemm {
         if (transB && !transA && (small || 2 * n < NR)) {
             // Both operands contiguous along k, and packing would not pay (or op(B) is so thin that a packed panel
             // would be mostly zero padding): dot products waste nothing. Also the matrix-vector case.
-            gemmDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            // In slabs of 2 * lanes * KS: each dot sums its two accumulators' lanes, chains of at most KS FMAs,
+            // from zero and is then added to C. Unslabbed, at 128 bits a 4099-term dot ran 8 chains of 512 (1.6x
+            // PyTorch's error, docs/error-budget.md); 2 * L * KS keeps a 784-term dot in one slab at 512 bits.
+            int slab = 2 * L * KS;
+            for (int p0 = 0; p0 < k; p0 += slab) {
+                gemmDots(m, n, Math.min(slab, k - p0), a, aOff + p0, lda, b, bOff + p0, ldb, c, cOff, ldc,
+                        accumulate || p0 > 0);
+            }
         } else if (!transB && (small || k <= 16)) {
             // Few terms per element (conv1's k = 9) or a small product: stream rows of B, no packing.
-            gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else if (transB && small && (long) k * n <= 1 << 20) {
             // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
             float[] t = TRANSPOSED_B.floats(k * n);
@@ -92,11 +105,49 @@ final class VectorGemm {
                     t[p * n + j] = b[bOff + j * ldb + p];
                 }
             }
-            gemmRows(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
+            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
         } else {
             // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
             int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
             packedGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, useful);
+        }
+    }
+
+    /**
+     * The unpacked row GEMM as a pairwise sum over k: split k in two halves of whole {@link #KS}-deep slabs, sum
+     * each half so, and add them. gemmRows alone sums each element in one chain of k FMAs, and the rounding error
+     * of a chain grows with its length: fc2's weight gradient at a batch of 64 came out 1.25x (mean), and at a
+     * batch of 4096 15x, further from the exact answer than PyTorch's (docs/error-budget.md). Pairwise, no chain
+     * is longer than KS and each element sees log2(k / KS) more adds; the extra passes cost m * n adds per level,
+     * against m * n * k multiply-adds.
+     */
+    private static void gemmRowsPairwise(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                         boolean accumulate) {
+        if (k <= KS) {
+            gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int levels = 32 - Integer.numberOfLeadingZeros((k - 1) / KS);   // ceil(log2(slabs))
+        float[] halves = PAIRWISE_HALVES.floats(levels * m * n);
+        gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, halves, 0);
+    }
+
+    private static void gemmRowsPairwise(boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                         float[] b, int bOff, int ldb, float[] c, int cOff, int ldc,
+                                         boolean accumulate, float[] halves, int level) {
+        if (k <= KS) {
+            gemmRows(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
+        int first = ((k + KS - 1) / KS + 1) / 2 * KS;
+        gemmRowsPairwise(transA, m, n, first, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, halves,
+                level + 1);
+        int t = level * m * n;
+        gemmRowsPairwise(transA, m, n, k - first, a, transA ? aOff + first * lda : aOff + first, lda,
+                b, bOff + first * ldb, ldb, halves, t, n, false, halves, level + 1);
+        for (int i = 0; i < m; i++) {
+            VectorElementwise.addTo(n, halves, t + i * n, c, cOff + i * ldc);
         }
     }
 

@@ -17,18 +17,21 @@ class ScalarKernelsTest {
 
     private final Kernels k = new ScalarKernels();
 
-    /** C (+)= op(A) op(B) by the definition, summing in the same order (p ascending), so the match is exact. */
+    /**
+     * C (+)= op(A) op(B) by the definition, summing in double in the same order (p ascending) and rounding once,
+     * as the reference does, so the match is exact.
+     */
     static void naiveGemm(boolean transA, boolean transB, int m, int n, int kk, float[] a, int aOff, int lda,
                           float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float sum = accumulate ? c[cOff + i * ldc + j] : 0f;
+                double sum = accumulate ? c[cOff + i * ldc + j] : 0;
                 for (int p = 0; p < kk; p++) {
-                    float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+                    double av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    double bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
                     sum += av * bv;
                 }
-                c[cOff + i * ldc + j] = sum;
+                c[cOff + i * ldc + j] = (float) sum;
             }
         }
     }
