@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Peers side by side in one session: our benchmarks next to OpenBLAS (bytedeco) sgemm and PyTorch (libtorch via
-# DJL) training and inference of the seed CNN, then one Markdown table of ratios ours / theirs.
+# DJL) training and inference of the seed CNN, then one Markdown table of ratios ours / theirs. The Java FMA peak
+# (FmaPeakBench) runs with the sgemm benchmarks and the C FMA peak (run-c-peak.sh, when a C compiler is present)
+# right after them, so that "% of peak" divides by a peak of this session.
 #
 # Goals: each peer at its best, each in the environment it needs, all in one run so that the ratios share the
 # machine's conditions (ANCHORS.md):
@@ -65,10 +67,15 @@ JMH=(org.openjdk.jmh.Main -f "$FORKS" -wi "$WARMUP" -i "$ITERS" -w "$TIME" -r "$
      -p "threads=$THREADS" -p "kernel=$KERNEL")
 echo "java: $JAVA ($("$JAVA" -version 2>&1 | head -1)); ours: $KERNEL; results: $OUT-*.json"
 
-echo "== sgemm: ours and OpenBLAS (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset)"
+echo "== sgemm: ours and OpenBLAS (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE unset), and the Java FMA peak"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${JVM[@]}" "${JMH[@]}" \
-  'jcnn\.bench\.(GemmBench|peers\.OpenBlasGemmBench)\.sgemm' "${SHAPE_OPT[@]}" \
+  'jcnn\.bench\.(GemmBench|peers\.OpenBlasGemmBench)\.sgemm' 'jcnn\.bench\.FmaPeakBench\.fma' "${SHAPE_OPT[@]}" \
   -rf json -rff "$OUT-gemm.json" 2>&1 | tee "$OUT-gemm.log"
+echo "== the C FMA peak"
+bench/run-c-peak.sh "$OUT-cpeak.txt" 2>&1 | tee -a "$OUT-gemm.log" \
+  || { echo "C FMA peak failed (see above); the report prints the Java peak only"; rm -f "$OUT-cpeak.txt"; }
+CPEAK=()
+[[ -f "$OUT-cpeak.txt" ]] && CPEAK=(--c-peak "$OUT-cpeak.txt")
 
 TORCH_ENV=(LD_PRELOAD="$JEMALLOC" MALLOC_CONF=dirty_decay_ms:-1,muzzy_decay_ms:-1,retain:true)
 echo "== training step: ours and PyTorch (jemalloc)"
@@ -81,4 +88,4 @@ env "${TORCH_ENV[@]}" "${JVM[@]}" -Dai.djl.offline=true "${JMH[@]}" \
   'jcnn\.bench\.(InferenceBench\.infer|peers\.DjlInferenceBench\.infer)' \
   -rf json -rff "$OUT-infer.json" 2>&1 | tee "$OUT-infer.log"
 
-"$JAVA" -cp "$CP" jcnn.bench.Report "$OUT-gemm.json" "$OUT-train.json" "$OUT-infer.json" | tee "$OUT.md"
+"$JAVA" -cp "$CP" jcnn.bench.Report "${CPEAK[@]}" "$OUT-gemm.json" "$OUT-train.json" "$OUT-infer.json" | tee "$OUT.md"

@@ -25,7 +25,13 @@ import java.util.function.Predicate;
  * in images/s, the allocation per training step when {@code -prof gc} ran, and, when the peer benchmarks
  * ({@code -Ppeers}) are in the files, the ratios ours / theirs.
  *
- * <pre>java -cp bench/target/benchmarks.jar jcnn.bench.Report bench/results/quick-*.json</pre>
+ * <pre>java -cp bench/target/benchmarks.jar jcnn.bench.Report [--c-peak fma-peak.txt] bench/results/quick-*.json</pre>
+ *
+ * <p>"% of peak" divides by the Java FMA peak ({@link FmaPeakBench}) read from the same results at the same thread
+ * count, never by a constant: a peak measured on another day or another host is a wrong figure (it once printed
+ * 101%). Without that benchmark in the results the table says "peak not measured". The C FMA peak
+ * ({@code src/main/c/fma-peak.c}, run by the scripts when a C compiler is present) is printed beside the Java one
+ * when its output is passed with {@code --c-peak}.
  *
  * <p>Several files are merged, so runs made under different environments (OpenBLAS wants its own) still make one
  * table. Every figure keeps JMH's 99.9% confidence half-width as a percentage: on a shared machine the noise is
@@ -34,9 +40,6 @@ import java.util.function.Predicate;
  * <p>Non-goals: plotting, comparing runs over time.
  */
 public final class Report {
-
-    /** FP32 FMA peak of the project machine with AVX-512, from ANCHORS.md, in GFLOP/s by thread count. */
-    static final double PEAK_1T = 199, PEAK_2T = 390;
 
     /** One JMH result row. */
     record Result(String benchmark, Map<String, String> params, double seconds, double relError, Double allocBytes,
@@ -57,22 +60,76 @@ public final class Report {
         }
     }
 
+    /**
+     * The output of {@code fma-peak.c}: what ran (its '#' line), and by thread count the GFLOP/s over all its runs
+     * (the statistic of JMH's average time) and of its best run (NaN when the file has none).
+     */
+    record NativePeak(String label, Map<Integer, Double> gflops, Map<Integer, Double> best) {
+    }
+
     private final List<Result> results;
+    private final NativePeak nativePeak;
 
     Report(List<Result> results) {
+        this(results, null);
+    }
+
+    Report(List<Result> results, NativePeak nativePeak) {
         this.results = results;
+        this.nativePeak = nativePeak;
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 0) {
-            System.err.println("usage: Report results.json [more.json ...]   (JMH -rf json output)");
-            System.exit(2);
-        }
         List<Result> all = new ArrayList<>();
-        for (String file : args) {
-            all.addAll(read(Path.of(file)));
+        NativePeak nativePeak = null;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--c-peak")) {
+                if (i + 1 == args.length) {
+                    usage("--c-peak needs the file fma-peak printed");
+                }
+                nativePeak = readNativePeak(Path.of(args[++i]));
+            } else {
+                all.addAll(read(Path.of(args[i])));
+            }
         }
-        System.out.print(new Report(all).markdown());
+        if (all.isEmpty()) {
+            usage("no JMH results given");
+        }
+        System.out.print(new Report(all, nativePeak).markdown());
+    }
+
+    private static void usage(String why) {
+        System.err.println(why + "\nusage: Report [--c-peak fma-peak.txt] results.json [more.json ...]"
+                + "   (JMH -rf json output; fma-peak.txt from bench/src/main/c/fma-peak.c)");
+        System.exit(2);
+    }
+
+    private static final java.util.regex.Pattern NATIVE_LINE =
+            java.util.regex.Pattern.compile("threads=(\\d+) gflops=([0-9.]+)(?: best=([0-9.]+))?");
+
+    /** Reads fma-peak's output: a '#' line, then lines {@code threads=N gflops=X [best=Y]}. */
+    static NativePeak readNativePeak(Path file) throws IOException {
+        String label = "C FMA peak";
+        Map<Integer, Double> gflops = new TreeMap<>(), best = new TreeMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            line = line.trim();
+            if (line.startsWith("#")) {
+                label = line.substring(1).trim().replaceFirst("^C FMA peak: ", "");
+            } else if (!line.isEmpty()) {
+                java.util.regex.Matcher m = NATIVE_LINE.matcher(line);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException(file + ": expected lines 'threads=N gflops=X' (the output of"
+                            + " fma-peak), got '" + line + "'");
+                }
+                int threads = Integer.parseInt(m.group(1));
+                gflops.put(threads, Double.parseDouble(m.group(2)));
+                best.put(threads, m.group(3) == null ? Double.NaN : Double.parseDouble(m.group(3)));
+            }
+        }
+        if (gflops.isEmpty()) {
+            throw new IllegalArgumentException(file + ": no 'threads=N gflops=X' line: did fma-peak run?");
+        }
+        return new NativePeak(label, gflops, best);
     }
 
     static List<Result> read(Path file) throws IOException {
@@ -135,6 +192,7 @@ public final class Report {
             runs.add(r.runInfo());
         }
         md.append("JDK ").append(String.join("; ", jdks)).append(". ").append(String.join("; ", runs)).append(".\n");
+        peaks(md);
         gemm(md);
         timeTable(md, "Convolution and pooling kernels, batch 64 (µs per op, lower is better)",
                 r -> r.benchmark().startsWith("ConvBench.") || r.benchmark().startsWith("PoolBench."),
@@ -149,14 +207,50 @@ public final class Report {
 
     // ---------------------------------------------------------------------------------------------------------
 
+    /** The FMA peaks of this run, Java and (when given) C, by thread count. */
+    private void peaks(StringBuilder md) {
+        Set<Integer> threads = new java.util.TreeSet<>();
+        select(r -> r.benchmark().equals(FMA_PEAK)).forEach(r -> threads.add(r.threads()));
+        if (nativePeak != null) {
+            threads.addAll(nativePeak.gflops().keySet());
+        }
+        if (threads.isEmpty()) {
+            return;
+        }
+        md.append("\n### FMA peak measured in this run (GFLOP/s; Java: FmaPeakBench, the species in use, JMH average"
+                + " time; C: ")
+                .append(nativePeak == null ? "not run" : nativePeak.label()).append(")\n\n")
+                .append("| threads | Java | C (mean; best run) |\n|---:|---:|---:|\n");
+        for (int t : threads) {
+            Result java = peakResult(t);
+            Double c = nativePeak == null ? null : nativePeak.gflops().get(t);
+            md.append("| ").append(t).append(" | ")
+                    .append(java == null ? "not measured" : withErr(fmt(peakGflops(java)), java)).append(" | ")
+                    .append(c == null ? "not measured" : fmt(c) + nativeBest(t)).append(" |\n");
+        }
+    }
+
+    private String nativeBest(int threads) {
+        Double b = nativePeak.best().get(threads);
+        return b == null || b.isNaN() ? "" : "; " + fmt(b);
+    }
+
     private void gemm(StringBuilder md) {
         List<Result> rows = select(r -> r.benchmark().equals("GemmBench.sgemm"));
         if (rows.isEmpty()) {
             return;
         }
         List<String> configs = configs(rows);
-        md.append("\n### sgemm (GFLOP/s and % of the FMA peak: ").append(fmt(PEAK_1T)).append(" at 1 thread, ")
-                .append(fmt(PEAK_2T)).append(" at 2)\n\n| shape M×N×K (op) |");
+        Set<Integer> threadCounts = new java.util.TreeSet<>();
+        rows.forEach(r -> threadCounts.add(r.threads()));
+        List<String> peakText = new ArrayList<>();
+        for (int t : threadCounts) {
+            double p = peak(t);
+            peakText.add((Double.isNaN(p) ? "peak not measured" : fmt(p)) + " at " + t
+                    + (t == 1 ? " thread" : " threads"));
+        }
+        md.append("\n### sgemm (GFLOP/s and % of the Java FMA peak of this run: ").append(String.join(", ", peakText))
+                .append(")\n\n| shape M×N×K (op) |");
         configs.forEach(c -> md.append(' ').append(c).append(" |"));
         md.append("\n|---|").append("---:|".repeat(configs.size())).append('\n');
         for (GemmShape s : GemmShape.values()) {
@@ -167,8 +261,9 @@ public final class Report {
             md.append("| ").append(s.label()).append(" |");
             for (String c : configs) {
                 Result r = byConfig.get(c);
-                md.append(' ').append(r == null ? "" : withErr(gflops(s, r) + " ("
-                        + pct(gflopsOf(s, r) / peak(r.threads())) + ")", r)).append(" |");
+                double p = r == null ? Double.NaN : peak(r.threads());
+                md.append(' ').append(r == null ? "" : withErr(gflops(s, r)
+                        + (Double.isNaN(p) ? "" : " (" + pct(gflopsOf(s, r) / p) + ")"), r)).append(" |");
             }
             md.append('\n');
         }
@@ -343,8 +438,28 @@ public final class Report {
         return fmt(gflopsOf(s, r));
     }
 
-    static double peak(int threads) {
-        return threads <= 1 ? PEAK_1T : threads == 2 ? PEAK_2T : PEAK_2T * threads / 2;
+    static final String FMA_PEAK = "FmaPeakBench.fma";
+
+    /** The best FmaPeakBench row at that thread count (files from several runs may be merged), or null. */
+    private Result peakResult(int threads) {
+        Result best = null;
+        for (Result r : select(r -> r.benchmark().equals(FMA_PEAK) && r.threads() == threads)) {
+            if (best == null || r.seconds() < best.seconds()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    static double peakGflops(Result r) {
+        // The constant is inlined by javac: Report never loads FmaPeakBench, so it runs without the incubator module.
+        return 2.0 * FmaPeakBench.LANE_FMAS_PER_THREAD * r.threads() / r.seconds() / 1e9;
+    }
+
+    /** The Java FMA peak of these results at that thread count in GFLOP/s; NaN when it was not measured. */
+    double peak(int threads) {
+        Result r = peakResult(threads);
+        return r == null ? Double.NaN : peakGflops(r);
     }
 
     /** Three significant figures at most, no exponent: 0.0123, 1.23, 12.3, 1234. */
