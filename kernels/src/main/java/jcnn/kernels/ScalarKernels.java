@@ -16,6 +16,8 @@ public final class ScalarKernels implements Kernels {
 
     /** Each thread's im2col of the image it is working on: (c*kh*kw, oh*ow). */
     private static final Scratch COLUMNS = new Scratch();
+    /** One plane of the ReLU output's gradient, in the fused ReLU + pooling backward. */
+    private static final Scratch RELU_GRADIENT_PLANE = new Scratch();
 
     @Override
     public String name() {
@@ -277,7 +279,7 @@ public final class ScalarKernels implements Kernels {
         int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
         // Plane by plane, the ReLU output's gradient as the unfused ops build it: zeros, dy added at each
         // window's maximum (in output order), then passed on where x > 0.
-        float[] dRelu = Scratch.get(0, plane);
+        float[] dRelu = RELU_GRADIENT_PLANE.floats(plane);
         for (int nc = 0; nc < s.n() * s.c(); nc++) {
             java.util.Arrays.fill(dRelu, 0, plane, 0f);
             for (int p = 0; p < outPlane; p++) {
