@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import jcnn.training.RunFolder;
+import jcnn.training.data.MemoryBudget;
 
 /**
  * The main job: train the seed CNN on Fashion-MNIST (or load given weights), evaluate it on the official test set,
@@ -58,6 +59,11 @@ public final class Main {
             // A bad setting, missing data, a corrupt file or a run that stopped on a non-finite number: one line,
             // no stack trace, non-zero exit.
             System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (OutOfMemoryError e) {
+            // What was estimated beforehand is refused with its figure (MemoryBudget); this is what was not.
+            System.err.println("error: out of memory (heap " + MemoryBudget.size(Runtime.getRuntime().maxMemory())
+                    + "): lower batch, or " + MemoryBudget.MORE_HEAP);
             System.exit(2);
         }
     }

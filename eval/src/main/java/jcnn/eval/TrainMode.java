@@ -12,6 +12,7 @@ import jcnn.core.Engine;
 import jcnn.eval.report.TestResults;
 import jcnn.kernels.Kernels;
 import jcnn.training.Checkpoint;
+import jcnn.training.DivergenceAdvice;
 import jcnn.training.EpochMetrics;
 import jcnn.training.History;
 import jcnn.training.JsonLinesWriter;
@@ -92,7 +93,7 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
             history = trainer.fit(split.train(), split.validation());
         }
         if (history.diverged()) {
-            throw new Main.TrainingStopped(history.stopReason() + " (lower lr=" + recipe.lr() + ")");
+            throw new Main.TrainingStopped(history.stopReason() + DivergenceAdvice.of(recipe));
         }
         if (history.skippedBatches() > 0) {
             out.println("skipped " + history.skippedBatches() + " batch(es) with a non-finite loss or gradient"

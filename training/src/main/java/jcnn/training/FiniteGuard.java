@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import jcnn.core.Tensor;
+import jcnn.core.io.WeightValues;
 
 /**
  * The non-finite guard around each training step: inside the step the loss and then every gradient must be
@@ -27,6 +28,7 @@ final class FiniteGuard {
     private final int epochs;
     private final int stepsPerEpoch;
     private long skipped;
+    private long skippedAtEpochStart;
     private String stopReason;
 
     /** @param skipped batches skipped before (by the run a checkpoint continues) */
@@ -77,12 +79,28 @@ final class FiniteGuard {
         }
     }
 
-    /** After an epoch's steps: stops training when a weight is no longer finite (an update overflowed). */
-    void checkWeights(int epoch) {
+    /** Before an epoch's steps: its skipped batches are counted from here. */
+    void startEpoch() {
+        skippedAtEpochStart = skipped;
+    }
+
+    /**
+     * After an epoch's steps: stops training when every batch of the epoch was skipped (the model is not learning
+     * any more: saving its weights as a result would hide a diverged run), or when a weight is no longer usable (an
+     * update overflowed, or grew past 2^64, where its square overflows float32).
+     */
+    void checkEpoch(int epoch) {
+        long skippedNow = skipped - skippedAtEpochStart;
+        if (skippedNow >= stepsPerEpoch) {
+            stopReason = String.format("training diverged at epoch %d/%d: all %d batches were skipped for a"
+                    + " non-finite loss or gradient (nanPolicy=skip)", epoch, epochs, skippedNow);
+            return;
+        }
         for (Map.Entry<String, Tensor> e : backwardOrder) {
-            if (!allFinite(e.getValue().data())) {
-                stopReason = String.format("training stopped after epoch %d/%d: the weights of %s (layer %s)"
-                        + " are not finite", epoch, epochs, e.getKey(), layerOf(e.getKey()));
+            String bad = WeightValues.firstBad(e.getValue().data());
+            if (bad != null) {
+                stopReason = String.format("training stopped after epoch %d/%d: %s%s (layer %s)", epoch, epochs,
+                        e.getKey(), bad, layerOf(e.getKey()));
                 return;
             }
         }

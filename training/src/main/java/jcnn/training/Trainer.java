@@ -13,6 +13,7 @@ import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
 import jcnn.training.data.Batcher;
 import jcnn.training.data.Dataset;
+import jcnn.training.data.MemoryBudget;
 import jcnn.training.nn.Module;
 import jcnn.training.optim.LrSchedule;
 import jcnn.training.optim.Optimizer;
@@ -212,15 +213,18 @@ public final class Trainer {
         }
 
         // The batch arrays, allocated once: one pair for full batches, one for the smaller last batch if any.
-        BatchBuffers full = new BatchBuffers(batch, train);
+        // Sized in long and against the heap first: a huge batch is refused naming the setting, not with an
+        // overflowed array size or an OutOfMemoryError (MemoryBudget).
+        BatchBuffers full = new BatchBuffers(MemoryBudget.checkBatch(batch, train.size(), train.imageSize()), train);
         int tailSize = train.size() % batch;
-        BatchBuffers tail = tailSize == 0 ? full : new BatchBuffers(tailSize, train);
+        BatchBuffers tail = tailSize == 0 || batch >= train.size() ? full : new BatchBuffers(tailSize, train);
         BufferPool pool = new BufferPool();
 
         for (int epoch = run.nextEpoch(); epoch <= recipe.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             batcher.shuffle(epoch);
             StepStats stats = new StepStats();
+            guard.startEpoch();
             try (ConsoleProgress bar = ConsoleProgress.start(progress,
                     String.format("epoch %d/%d", epoch, recipe.epochs()), steps)) {
                 for (int b = 0; b < steps && !guard.stopped(); b++) {
@@ -233,7 +237,7 @@ public final class Trainer {
                 }
             }
             if (!guard.stopped()) {
-                guard.checkWeights(epoch);
+                guard.checkEpoch(epoch);
             }
             if (guard.stopped()) {
                 break;   // the epoch is not recorded and, above all, not checkpointed: the file keeps the last good one
