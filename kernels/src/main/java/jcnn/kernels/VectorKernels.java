@@ -428,13 +428,10 @@ public final class VectorKernels implements Kernels {
     // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
     @Override
     public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
-        if (!VectorPool.tiles(s)) {
-            // Overlapping windows must sum their contributions before the ReLU mask: the reference does that.
-            REFERENCE.reluMaxPoolBackward(dy, argmax, x, s, dx);
-            return;
-        }
-        Parallel.forRange(poolThreads(s), s.n() * s.c(),
-                (from, to) -> VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, from, to));
+        // Each thread routes dy into a zeroed buffer of its planes, then adds it where x > 0: the unfused pair's
+        // own arithmetic, so bit-identical for any window, stride and thread count.
+        Parallel.forRange(poolThreads(s), s.n() * s.c(), (from, to) -> VectorPool.reluMaxPoolBackward(
+                dy, argmax, x, s, Scratch.get(SLOT_T, (to - from) * s.h() * s.w()), dx, from, to));
     }
 
     /** Below 64K inputs a hand-off to another thread costs more than the pooling. */
