@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import jcnn.core.Tensor;
-import jcnn.core.io.WeightValues;
 
 /**
  * The non-finite guard around each training step: inside the step the loss and then every gradient must be
@@ -85,22 +84,22 @@ final class FiniteGuard {
     }
 
     /**
-     * After an epoch's steps: stops training when every batch of the epoch was skipped (the model is not learning
-     * any more: saving its weights as a result would hide a diverged run), or when a weight is no longer usable (an
-     * update overflowed, or grew past 2^64, where its square overflows float32).
+     * After an epoch's steps: stops training when more than half of the epoch's batches were skipped (the model
+     * has diverged and is no longer learning: keeping its weights as a result would hide that; a lr of 1e6 used to
+     * skip 48 of 50 batches and save the ruined weights), or when a weight is no longer finite (an update
+     * overflowed).
      */
     void checkEpoch(int epoch) {
         long skippedNow = skipped - skippedAtEpochStart;
-        if (skippedNow >= stepsPerEpoch) {
-            stopReason = String.format("training diverged at epoch %d/%d: all %d batches were skipped for a"
-                    + " non-finite loss or gradient (nanPolicy=skip)", epoch, epochs, skippedNow);
+        if (2 * skippedNow > stepsPerEpoch) {
+            stopReason = String.format("training diverged at epoch %d/%d: %d of its %d batches were skipped for a"
+                    + " non-finite loss or gradient (nanPolicy=skip)", epoch, epochs, skippedNow, stepsPerEpoch);
             return;
         }
         for (Map.Entry<String, Tensor> e : backwardOrder) {
-            String bad = WeightValues.firstBad(e.getValue().data());
-            if (bad != null) {
-                stopReason = String.format("training stopped after epoch %d/%d: %s%s (layer %s)", epoch, epochs,
-                        e.getKey(), bad, layerOf(e.getKey()));
+            if (!allFinite(e.getValue().data())) {
+                stopReason = String.format("training stopped after epoch %d/%d: the weights of %s (layer %s)"
+                        + " are not finite", epoch, epochs, e.getKey(), layerOf(e.getKey()));
                 return;
             }
         }

@@ -49,19 +49,23 @@ class NanPolicyTest {
     }
 
     @Test
-    void skipFinishesAndCountsTheSkippedBatches() {
+    void skipCountsTheSkippedBatchesAndStopsWhenAnEpochIsMostlySkipped() {
+        // lr 1e6: epoch 1 skips some batches and ruins the weights, epoch 2 then skips all four. That epoch's
+        // weights used to be kept as the run's result (issue 15, item 4); now the run stops there as diverged.
         Recipe r = TinyRuns.recipe("epochs=2", "batch=32", "lr=1e6", "schedule=constant", "limit=160");
         Dataset.Split split = TinyRuns.split(r);
         History h = new Trainer(TinyRuns.model(r), r).showProgress(false).nanPolicy(NanPolicy.SKIP)
                 .fit(split.train(), split.validation());
         System.out.println("nanPolicy=skip, lr=1e6: " + h.skippedBatches() + " of 8 batches skipped, "
-                + h.epochs().size() + "/2 epochs finished");
-        assertFalse(h.diverged(), String.valueOf(h.stopReason()));
-        assertEquals(2, h.epochs().size());
-        assertTrue(h.skippedBatches() > 0 && h.skippedBatches() < 8, "skipped " + h.skippedBatches());
-        // The epochs count only the images of the batches that were used.
-        int used = h.epochs().get(0).trainImages() + h.epochs().get(1).trainImages();
-        assertEquals(256 - 32 * h.skippedBatches(), used);
+                + h.epochs().size() + "/2 epochs finished: " + h.stopReason());
+        assertTrue(h.diverged(), "epoch 2 skipped all its batches");
+        assertTrue(h.stopReason().startsWith("training diverged at epoch 2/2: 4 of its 4 batches were skipped"),
+                h.stopReason());
+        assertEquals(1, h.epochs().size(), "only epoch 1 is recorded");
+        long skippedInEpoch1 = h.skippedBatches() - 4;
+        assertTrue(skippedInEpoch1 > 0 && skippedInEpoch1 <= 2, "skipped in epoch 1: " + skippedInEpoch1);
+        // The epoch counts only the images of the batches that were used.
+        assertEquals(128 - 32 * skippedInEpoch1, h.epochs().get(0).trainImages());
     }
 
     /**
@@ -71,15 +75,23 @@ class NanPolicyTest {
     static final class GradientBomb extends Module {
         private final Tensor gain = addParameter("gain", Tensor.zeros(1));
         private final int armedAt;
+        private final int armedUntil;
         private int calls;
 
         GradientBomb(int armedAt) {
+            this(armedAt, armedAt);
+        }
+
+        /** Poisons the gradient of forward calls armedAt..armedUntil (1-based, inclusive). */
+        GradientBomb(int armedAt, int armedUntil) {
             this.armedAt = armedAt;
+            this.armedUntil = armedUntil;
         }
 
         @Override
         public Tensor forward(Tensor x) {
-            boolean armed = ++calls == armedAt;
+            ++calls;
+            boolean armed = calls >= armedAt && calls <= armedUntil;
             Tensor y = Tensor.result("bomb", x.shape(), x, gain);
             System.arraycopy(x.data(), 0, y.data(), 0, x.size());
             y.onBackward(dy -> {
@@ -102,11 +114,15 @@ class NanPolicyTest {
     }
 
     private static Sequential rigged(int armedAt) {
+        return rigged(armedAt, armedAt);
+    }
+
+    private static Sequential rigged(int armedAt, int armedUntil) {
         SplittableRandom rng = new SplittableRandom(3);
         return new Sequential()
                 .add("flatten", new Flatten())
                 .add("fc1", new Linear(784, 16, rng))
-                .add("bomb", new GradientBomb(armedAt))
+                .add("bomb", new GradientBomb(armedAt, armedUntil))
                 .add("relu", new ReLU())
                 .add("fc2", new Linear(16, 10, rng));
     }
@@ -124,6 +140,21 @@ class NanPolicyTest {
         // met the problem is the one named.
         assertEquals("training stopped at epoch 2/2, batch 2/4 (step 6): non-finite gradient of bomb.gain"
                 + " (layer bomb); the checkpoint " + file + " keeps epoch 1", h.stopReason());
+    }
+
+    @Test
+    void skippingMostOfAnEpochStopsAsDivergedInsteadOfKeepingTheWeights() {
+        // Issue 15, item 4: lr 1e6 used to skip 48 of 50 batches and save that epoch's ruined weights as the
+        // result. Forward calls 6-8 are epoch 2's batches 1-3 of 4 (epoch 1: 4 training calls, 1 validation).
+        Recipe r = TinyRuns.recipe("epochs=3", "batch=32", "lr=0.05", "limit=160");
+        Dataset.Split split = TinyRuns.split(r);
+        History h = new Trainer(rigged(6, 8), r).showProgress(false).nanPolicy(NanPolicy.SKIP)
+                .fit(split.train(), split.validation());
+        System.out.println("nanPolicy=skip, 3 of 4 batches poisoned: " + h.stopReason());
+        assertTrue(h.diverged(), "a run that skips most of an epoch has diverged");
+        assertEquals(1, h.epochs().size(), "epoch 2 is neither recorded nor checkpointed");
+        assertTrue(h.stopReason().startsWith("training diverged at epoch 2/3: 3 of its 4 batches were skipped"),
+                h.stopReason());
     }
 
     @Test
