@@ -63,25 +63,34 @@ class GradCheckProperties {
     record Pool(int n, int c, int h, int w, int k, int stride, long seed) {
     }
 
+    /**
+     * Distinct values 0.1 apart, centred on 0 and shuffled: no two elements of a window come within 2 eps of each
+     * other, so no finite-difference step crosses a tie.
+     */
+    private static Tensor spreadOut(long seed, int... shape) {
+        int size = 1;
+        for (int d : shape) {
+            size *= d;
+        }
+        List<Float> values = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            values.add(0.1f * (i - size / 2));
+        }
+        Collections.shuffle(values, new Random(seed));
+        float[] data = new float[size];
+        for (int i = 0; i < size; i++) {
+            data[i] = values.get(i);
+        }
+        return Tensor.of(data, shape).requiresGrad(true);
+    }
+
     @Test
     void maxPool2d() {
         Gen<Pool> cases = in -> new Pool(between(1, 2).generate(in), between(1, 2).generate(in),
                 sizes().generate(in), sizes().generate(in), between(1, 3).generate(in), between(1, 3).generate(in),
                 longs().all().generate(in));
         PropertyCheck.forAll(200, cases.assuming(p -> p.h() >= p.k() && p.w() >= p.k()), p -> {
-            // Distinct values 0.1 apart, shuffled: no two elements of a window come within 2 eps of each other,
-            // so no finite-difference step crosses a tie.
-            int size = p.n() * p.c() * p.h() * p.w();
-            List<Float> values = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                values.add(0.1f * (i - size / 2));
-            }
-            Collections.shuffle(values, new Random(p.seed()));
-            float[] data = new float[size];
-            for (int i = 0; i < size; i++) {
-                data[i] = values.get(i);
-            }
-            Tensor x = Tensor.of(data, p.n(), p.c(), p.h(), p.w()).requiresGrad(true);
+            Tensor x = spreadOut(p.seed(), p.n(), p.c(), p.h(), p.w());
             GradCheck.check(in -> Ops.maxPool2d(in[0], p.k(), p.stride()), x);
         });
     }
@@ -100,17 +109,7 @@ class GradCheckProperties {
                 sizes().generate(in), sizes().generate(in), between(1, 3).generate(in), between(1, 3).generate(in),
                 booleans().all().generate(in), longs().all().generate(in));
         PropertyCheck.forAll(150, cases.assuming(p -> p.h() >= p.k() && p.w() >= p.k()), p -> {
-            int size = p.n() * p.c() * p.h() * p.w();
-            List<Float> values = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                values.add(0.1f * (i - size / 2));
-            }
-            Collections.shuffle(values, new Random(p.seed()));
-            float[] data = new float[size];
-            for (int i = 0; i < size; i++) {
-                data[i] = values.get(i);
-            }
-            Tensor x = Tensor.of(data, p.n(), p.c(), p.h(), p.w()).requiresGrad(true);
+            Tensor x = spreadOut(p.seed(), p.n(), p.c(), p.h(), p.w());
             GradCheck checker = p.vector() ? GradCheck.defaults().withKernels(KernelProvider.vector(-1, 2))
                     : GradCheck.defaults();
             checker.run(in -> Ops.reluMaxPool2d(in[0], p.k(), p.stride()), x).assertOk();
