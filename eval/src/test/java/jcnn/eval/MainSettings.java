@@ -21,4 +21,11 @@ final class MainSettings {
         }
         return p;
     }
+
+    /** As {@link #of}, writing to {@code tmp/run} unless {@code keyValues} name another {@code out}. */
+    static Properties inRunFolder(Path tmp, String... keyValues) {
+        Properties p = of(tmp, "out", tmp.resolve("run").toString());
+        p.putAll(of(tmp, keyValues));
+        return p;
+    }
 }

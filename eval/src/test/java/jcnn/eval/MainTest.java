@@ -25,9 +25,7 @@ class MainTest {
     Path tmp;
 
     private Properties settings(String... keyValues) {
-        Properties p = MainSettings.of(tmp, "out", tmp.resolve("run").toString());
-        p.putAll(MainSettings.of(tmp, keyValues));
-        return p;
+        return MainSettings.inRunFolder(tmp, keyValues);
     }
 
     private String fails(Properties p) {
