@@ -2,7 +2,9 @@ package jcnn.kernels;
 
 /**
  * The vector convolution: im2col and col2im, and the forward and backward convolution built on them and on
- * {@link VectorGemm}, parallel over the batch. The scalar twin is in {@link ScalarKernels} (its
+ * {@link VectorGemm}, parallel over the batch; the shapes a direct kernel serves go to it instead, with the same
+ * results bit for bit ({@link VectorDirectConv}: one input channel, conv1; {@link VectorDirectConvChannels}: 3x3
+ * with padding 1, conv2). The scalar twin is in {@link ScalarKernels} (its
  * {@code conv2dForward}, {@code conv2dBackward}, {@code im2col} and {@code col2im}); docs/im2col.md explains both.
  *
  * <p>Goals: the contract of {@link Kernels#conv2dForward} and {@link Kernels#conv2dBackward}; results bit-identical
@@ -38,8 +40,16 @@ final class VectorConv {
         if (VectorDirectConv.fits(s)) {
             // One input channel (conv1): a direct convolution, bit-identical to the im2col path below.
             VectorDirectConv.conv2dForward(x, weight, bias, y, s, threads);
-            return;
+        } else if (VectorDirectConvChannels.fits(s)) {
+            // Several channels, 3x3, padding 1 (conv2): direct, bit-identical to the im2col path below.
+            VectorDirectConvChannels.conv2dForward(x, weight, bias, y, s, threads);
+        } else {
+            im2colForward(x, weight, bias, y, s, threads);
         }
+    }
+
+    /** The forward through im2col + GEMM, for every shape; the direct paths are proven equal to it. */
+    static void im2colForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s, int threads) {
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int gemmThreads = s.n() == 1 ? threads : 1;
         Parallel.forRange(threads, s.n(), (from, to) -> {
@@ -69,12 +79,28 @@ final class VectorConv {
         if (dx == null && dweight != null && VectorDirectConv.fits(s)) {
             // conv1 (no input gradient): the weight gradient summed in registers, without im2col.
             VectorDirectConv.conv2dWeightGradient(dy, x, dweight, dbias, s, threads);
-            return;
+        } else if (VectorDirectConvChannels.fits(s)) {
+            VectorDirectConvChannels.conv2dBackward(dy, x, weight, dx, dweight, dbias, s, threads);
+        } else {
+            im2colBackward(dy, x, weight, dx, dweight, dbias, s, threads);
         }
+    }
+
+    /**
+     * The chunks the batch is cut into for a weight gradient (each image alone without one): a number that depends
+     * only on the shape, shared by every convolution path so that they sum in the same order.
+     */
+    static int weightGradientChunks(ConvShape s, boolean weightGradient) {
+        return !weightGradient ? s.n()
+                : (int) Math.max(1, Math.min(Math.min(s.n(), MAX_CHUNKS), DW_BUFFER_FLOATS / s.weightSize()));
+    }
+
+    /** The backward through im2col, GEMMs and col2im, for every shape; the direct paths are proven equal to it. */
+    static void im2colBackward(float[] dy, float[] x, float[] weight,
+                               float[] dx, float[] dweight, float[] dbias, ConvShape s, int threads) {
         int rows = s.colRows(), cols = s.colCols(), imageIn = s.c() * s.h() * s.w(), imageOut = s.o() * cols;
         int wSize = s.weightSize(), n = s.n();
-        int chunks = dweight == null ? n
-                : (int) Math.max(1, Math.min(Math.min(n, MAX_CHUNKS), DW_BUFFER_FLOATS / wSize));
+        int chunks = weightGradientChunks(s, dweight != null);
         float[] dwChunks = dweight == null ? null : WEIGHT_GRADIENT_CHUNKS.floats(chunks * wSize);
         int gemmThreads = chunks == 1 ? threads : 1;
         Parallel.forRange(threads, chunks, (from, to) -> {

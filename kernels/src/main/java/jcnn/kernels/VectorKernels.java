@@ -8,6 +8,7 @@ package jcnn.kernels;
  *   <li>{@link VectorGemm}: sgemm (packing, the micro-kernels named by tile, the edge kernels);</li>
  *   <li>{@link VectorConv}: im2col, col2im and the convolution built on them;</li>
  *   <li>{@link VectorDirectConv}: conv1's direct convolution (one input channel, no im2col);</li>
+ *   <li>{@link VectorDirectConvChannels}: conv2's (several channels, 3x3, padding 1; no im2col, no col2im);</li>
  *   <li>{@link VectorPool}: max pooling, alone and fused with the ReLU before it;</li>
  *   <li>{@link VectorElementwise}: bias, ReLU, the loss, the optimizer updates.</li>
  * </ul>
