@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,6 +29,12 @@ final class VectorPool {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = S.length();
 
+    /** Even and odd lanes of two vectors: the left and right taps of L neighbouring 2x2 windows. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.iota(S, 0, 2, false);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.iota(S, 1, 2, false);
+    /** 0, 2, 4, ...: the window starts of L neighbouring 2x2 windows of a row, relative to the first. */
+    private static final FloatVector TWO_IOTA = FloatVector.zero(S).addIndex(2);
+
     /** The window starts of one plane, made once per call and shared by every plane. */
     private static final Scratch WINDOW_STARTS = new Scratch();
     /** Each thread's ReLU-output gradient of its planes, in the fused backward. */
@@ -39,15 +46,25 @@ final class VectorPool {
     // x (n,c,h,w) -> y (n,c,oh,ow), argmax (n,c,oh,ow): SIMD over output positions, planes across threads
     static void maxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax, int threads) {
         int[] starts = windowStarts(s, WINDOW_STARTS.ints(s.oh() * s.ow()));
-        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(),
-                (from, to) -> maxPool(x, s, starts, y, argmax, from, to));
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (isPairwise(s)) {
+                maxPool2x2(x, s, y, argmax, from, to);
+            } else {
+                maxPool(x, s, starts, y, argmax, from, to);
+            }
+        });
     }
 
     // x (n,c,h,w) -> y = maxPool(relu(x)), argmax
     static void reluMaxPoolForward(float[] x, PoolShape s, float[] y, int[] argmax, int threads) {
         int[] starts = windowStarts(s, WINDOW_STARTS.ints(s.oh() * s.ow()));
-        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(),
-                (from, to) -> reluMaxPool(x, s, starts, y, argmax, from, to));
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (isPairwise(s)) {
+                reluMaxPool2x2(x, s, y, argmax, from, to);
+            } else {
+                reluMaxPool(x, s, starts, y, argmax, from, to);
+            }
+        });
     }
 
     // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
@@ -85,6 +102,93 @@ final class VectorPool {
             }
         }
         return starts;
+    }
+
+    /**
+     * 2x2 windows with stride 2 whose output rows are at least one vector wide (pool1: 28x28 -> 14x14 at 256 bits).
+     * There the four taps of L neighbouring windows are two contiguous loads per input row, split into even and
+     * odd lanes by a two-vector rearrange: no gathers (AVX2 gathers a lane at a time), and the same compares and
+     * blends in the same order as the general path. A row's last vector ends at the row's end, overlapping the one
+     * before it (the overlap is computed twice, to the same values).
+     */
+    static boolean isPairwise(PoolShape s) {
+        return s.k() == 2 && s.stride() == 2 && s.ow() >= L;
+    }
+
+    // x (n,c,h,w) planes [from, to) -> y, argmax: 2x2, stride 2
+    static void maxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
+                for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
+                    int at = row + 2 * ox;
+                    FloatVector a0 = FloatVector.fromArray(S, x, at), a1 = FloatVector.fromArray(S, x, at + L);
+                    FloatVector b0 = FloatVector.fromArray(S, x, at + w), b1 = FloatVector.fromArray(S, x, at + w + L);
+                    FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
+                    FloatVector max = a0.rearrange(EVEN, a1), best = start;
+                    FloatVector v = a0.rearrange(ODD, a1);
+                    VectorMask<Float> win = wins(v, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add(1f), win);
+                    v = b0.rearrange(EVEN, b1);
+                    win = wins(v, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add((float) w), win);
+                    v = b0.rearrange(ODD, b1);
+                    win = wins(v, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add((float) (w + 1)), win);
+                    max.intoArray(y, out + ox);
+                    best.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(argmax, out + ox);
+                    if (ox == ow - L) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where a later tap takes over: v &gt; max, or v is NaN and max is not (the reference's rule). */
+    private static VectorMask<Float> wins(FloatVector v, FloatVector max) {
+        return v.compare(VectorOperators.GT, max)
+                .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
+    }
+
+    // x (n,c,h,w) planes [from, to) -> y = maxPool(relu(x)), argmax: 2x2, stride 2
+    static void reluMaxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        FloatVector zero = FloatVector.zero(S);
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
+                for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
+                    int at = row + 2 * ox;
+                    FloatVector a0 = FloatVector.fromArray(S, x, at), a1 = FloatVector.fromArray(S, x, at + L);
+                    FloatVector b0 = FloatVector.fromArray(S, x, at + w), b1 = FloatVector.fromArray(S, x, at + w + L);
+                    FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
+                    FloatVector first = a0.rearrange(EVEN, a1);
+                    FloatVector max = zero.blend(first, first.compare(VectorOperators.GT, zero)), best = start;
+                    FloatVector v = a0.rearrange(ODD, a1);
+                    VectorMask<Float> win = v.compare(VectorOperators.GT, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add(1f), win);
+                    v = b0.rearrange(EVEN, b1);
+                    win = v.compare(VectorOperators.GT, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add((float) w), win);
+                    v = b0.rearrange(ODD, b1);
+                    win = v.compare(VectorOperators.GT, max);
+                    max = max.blend(v, win);
+                    best = best.blend(start.add((float) (w + 1)), win);
+                    max.intoArray(y, out + ox);
+                    best.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(argmax, out + ox);
+                    if (ox == ow - L) {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     // x (n,c,h,w) planes [from, to) -> y, argmax

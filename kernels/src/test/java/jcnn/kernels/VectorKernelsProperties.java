@@ -584,6 +584,37 @@ class VectorKernelsProperties {
         }
     }
 
+    /**
+     * 2x2 windows with stride 2, the shapes of VectorPool's contiguous-load path (output rows of at least one
+     * vector; odd widths and heights leave an unused edge): unfused and fused, ties, NaN and -0, against the
+     * reference bit for bit.
+     */
+    @Test
+    void pairwisePoolingIsExact() {
+        Gen<PoolCase> cases = in -> new PoolCase(range(1, 3).generate(in), range(1, 4).generate(in),
+                range(2, 9).generate(in), range(2 * VectorWidth.FLOAT.length(), 70).generate(in), 2, 2,
+                seeds().generate(in));
+        qt("pairwisePoolingIsExact", 40).forAll(cases).checkAssert(g -> {
+            PoolShape s = new PoolShape(g.n, g.c, g.h, g.w, 2, 2);
+            assertTrue(VectorPool.isPairwise(s), s.toString());
+            Random r = new Random(g.seed);
+            float[] x = tiesAndNaNs(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
+            float[] y = new float[s.outputSize()], vy = new float[y.length];
+            int[] argmax = new int[s.outputSize()], vargmax = new int[argmax.length];
+            scalar.maxPoolForward(x, s, y, argmax);
+            vector.maxPoolForward(x, s, vy, vargmax);
+            Compare.assertSame(vector.name() + " maxPool y " + s, y, vy, y.length);
+            Compare.assertSame(vector.name() + " maxPool argmax " + s, argmax, vargmax, argmax.length);
+            float[] dx = new float[s.inputSize()], fdx = new float[dx.length];
+            unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+            vector.reluMaxPoolForward(x, s, vy, vargmax);
+            vector.reluMaxPoolBackward(dy, vargmax, x, s, fdx);
+            Compare.assertSame(vector.name() + " reluMaxPool y " + s, y, vy, y.length);
+            Compare.assertSame(vector.name() + " reluMaxPool argmax " + s, argmax, vargmax, argmax.length);
+            Compare.assertSame(vector.name() + " reluMaxPool dx " + s, dx, fdx, dx.length);
+        });
+    }
+
     /** The unfused pair on the scalar reference: what the fused kernels must give, bit for bit. */
     private void unfusedReluMaxPool(float[] x, float[] dy, PoolShape s, float[] y, int[] argmax, float[] dx) {
         float[] relu = new float[s.inputSize()], dRelu = new float[s.inputSize()];
