@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Peers side by side in one session: our benchmarks next to OpenBLAS (bytedeco) sgemm and PyTorch (libtorch via
-# DJL) training and inference of the seed CNN, then one Markdown table of ratios ours / theirs. The Java FMA peak
+# Peers side by side in one session: our benchmarks next to OpenBLAS (bytedeco) sgemm, PyTorch (libtorch via
+# DJL) training and inference of the seed CNN and ONNX Runtime's inference of it, then one Markdown table of
+# ratios ours / theirs. The Java FMA peak
 # (FmaPeakBench) runs with the sgemm benchmarks and the C FMA peak (run-c-peak.sh, when a C compiler is present)
 # right after them, so that "% of peak" divides by a peak of this session.
 #
@@ -83,9 +84,17 @@ env "${TORCH_ENV[@]}" "${JVM[@]}" -Dai.djl.offline=true "${JMH[@]}" \
   'jcnn\.bench\.(TrainStepBench\.step|peers\.DjlTrainStepBench\.step)' -p "batch=$BATCHES" \
   -rf json -rff "$OUT-train.json" 2>&1 | tee "$OUT-train.log"
 
-echo "== inference, batch 1000: ours and PyTorch (jemalloc)"
-env "${TORCH_ENV[@]}" "${JVM[@]}" -Dai.djl.offline=true "${JMH[@]}" \
-  'jcnn\.bench\.(InferenceBench\.infer|peers\.DjlInferenceBench\.infer)' \
+# ONNX Runtime's model: the seed CNN exported by PyTorch (Debian's python3-torch); without it, that peer is left out.
+ONNX=bench/target/peers/seed-cnn.onnx
+INFER_PEERS='peers\.DjlInferenceBench\.infer'
+if [[ -f "$ONNX" ]] || /usr/bin/python3 bench/src/peers/python/export_seed_cnn_onnx.py "$ONNX"; then
+  INFER_PEERS="$INFER_PEERS|peers\.OrtInferenceBench\.infer"
+else
+  echo "note: no ONNX model (apt-get install python3-torch to export one); ONNX Runtime is left out"
+fi
+echo "== inference, batch 1000: ours, PyTorch (jemalloc) and ONNX Runtime"
+env "${TORCH_ENV[@]}" "${JVM[@]}" -Dai.djl.offline=true -Djcnn.onnx.model="$ONNX" "${JMH[@]}" \
+  "jcnn\\.bench\\.(InferenceBench\\.infer|$INFER_PEERS)" \
   -rf json -rff "$OUT-infer.json" 2>&1 | tee "$OUT-infer.log"
 
 "$JAVA" -cp "$CP" jcnn.bench.Report "${CPEAK[@]}" "$OUT-gemm.json" "$OUT-train.json" "$OUT-infer.json" | tee "$OUT.md"

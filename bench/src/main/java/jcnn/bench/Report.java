@@ -333,13 +333,14 @@ public final class Report {
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // Peers (-Ppeers): OpenBLAS through bytedeco, PyTorch through DJL.
+    // Peers (-Ppeers): OpenBLAS through bytedeco, PyTorch through DJL, ONNX Runtime.
 
     private void peers(StringBuilder md) {
         List<Result> blas = select(r -> r.benchmark().equals("peers.OpenBlasGemmBench.sgemm"));
         List<Result> torchTrain = select(r -> r.benchmark().equals("peers.DjlTrainStepBench.step"));
         List<Result> torchInfer = select(r -> r.benchmark().equals("peers.DjlInferenceBench.infer"));
-        if (blas.isEmpty() && torchTrain.isEmpty() && torchInfer.isEmpty()) {
+        List<Result> ortInfer = select(r -> r.benchmark().equals("peers.OrtInferenceBench.infer"));
+        if (blas.isEmpty() && torchTrain.isEmpty() && torchInfer.isEmpty() && ortInfer.isEmpty()) {
             return;
         }
         md.append("\n### Peers side by side (same run, same shapes and batches; ratio = ours / theirs)\n\n")
@@ -350,15 +351,17 @@ public final class Report {
             row(md, "sgemm " + s.label() + ", GFLOP/s vs OpenBLAS", theirs.threads(), ours,
                     ours == null ? Double.NaN : gflopsOf(s, ours), gflopsOf(s, theirs));
         }
-        peerImages(md, torchTrain, "TrainStepBench.step", "training b");
-        peerImages(md, torchInfer, "InferenceBench.infer", "inference b");
+        peerImages(md, torchTrain, "TrainStepBench.step", "training b", "PyTorch (DJL)");
+        peerImages(md, torchInfer, "InferenceBench.infer", "inference b", "PyTorch (DJL)");
+        peerImages(md, ortInfer, "InferenceBench.infer", "inference b", "ONNX Runtime");
     }
 
-    private void peerImages(StringBuilder md, List<Result> theirsRows, String ourBenchmark, String what) {
+    private void peerImages(StringBuilder md, List<Result> theirsRows, String ourBenchmark, String what,
+                            String peer) {
         for (Result theirs : sorted(theirsRows)) {
             int batch = Integer.parseInt(theirs.param("batch"));
             Result ours = ours(ourBenchmark, theirs.threads(), r -> r.param("batch").equals(theirs.param("batch")));
-            row(md, what + batch + ", images/s vs PyTorch (DJL)", theirs.threads(), ours,
+            row(md, what + batch + ", images/s vs " + peer, theirs.threads(), ours,
                     ours == null ? Double.NaN : batch / ours.seconds(), batch / theirs.seconds());
         }
     }

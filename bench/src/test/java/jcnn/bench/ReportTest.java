@@ -59,6 +59,23 @@ class ReportTest {
         assertTrue(md.contains("| 2 | 2000 (scalar) | 4000 | 0.50 |"), md);
     }
 
+    /** Inference peers: PyTorch and ONNX Runtime each get their own row against our one figure. */
+    @Test
+    void printsBothInferencePeers() throws IOException {
+        Path file = dir.resolve("infer.json");
+        Files.writeString(file, "[" + String.join(",", List.of(
+                row("jcnn.bench.InferenceBench.infer", "\"batch\":\"1000\",\"kernel\":\"vector\",\"threads\":\"1\"",
+                        50, "ms/op", ""),
+                row("jcnn.bench.peers.DjlInferenceBench.infer", "\"batch\":\"1000\",\"threads\":\"1\"", 100,
+                        "ms/op", ""),
+                row("jcnn.bench.peers.OrtInferenceBench.infer", "\"batch\":\"1000\",\"threads\":\"1\"", 20,
+                        "ms/op", ""))) + "]");
+        String md = new Report(Report.read(file)).markdown();
+        // 1000 images in 50 ms = 20,000 images/s; PyTorch 10,000 (2.00x), ONNX Runtime 50,000 (0.40x).
+        assertTrue(md.contains("inference b1000, images/s vs PyTorch (DJL) | 1 | 20000 (vector) | 10000 | 2.00 |"), md);
+        assertTrue(md.contains("inference b1000, images/s vs ONNX Runtime | 1 | 20000 (vector) | 50000 | 0.40 |"), md);
+    }
+
     /** A FmaPeakBench row whose average time is that many GFLOP/s at that thread count. */
     private static String peakRow(int threads, double gflops) {
         double us = 2.0 * FmaPeakBench.LANE_FMAS_PER_THREAD * threads / (gflops * 1e9) * 1e6;

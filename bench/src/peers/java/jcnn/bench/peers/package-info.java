@@ -1,6 +1,7 @@
 /**
  * Peer benchmarks, compiled only with {@code mvn -Ppeers}: OpenBLAS sgemm (bytedeco) on our {@code GemmShape}s,
- * and PyTorch (libtorch through DJL) training and inferring the seed CNN on our {@code SyntheticBatch}es. They
+ * PyTorch (libtorch through DJL) training and inferring the seed CNN on our {@code SyntheticBatch}es, and ONNX
+ * Runtime inferring it (the model exported by bench/src/peers/python/export_seed_cnn_onnx.py). They
  * run in the same JMH session as our benchmarks so that {@code jcnn.bench.Report} can print ratios ours / theirs
  * measured under the same machine conditions.
  *
