@@ -1,6 +1,8 @@
 package jcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -108,7 +110,27 @@ final class VectorGemm {
     private VectorGemm() {
     }
 
-    /** The tile of a packed GEMM of this shape; see Tile for the study behind it. */
+    /**
+     * The tile of a packed GEMM of this shape: 4x3 for every shape class. The study (2026-12-02, AMD EPYC, AVX2,
+     * 256 bits, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round, two alternated rounds per
+     * tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps count):
+     *
+     * <pre>
+     *              4x3         6x2         8x2        12x2
+     * SQ512     19.5/18.1   18.1/21.3    6.6/6.6     3.5/3.4
+     * SQ1024    22.4/22.2   18.7/22.6    6.5/7.2     3.6/3.6
+     * CONV2_FWD 13.2/13.7   10.6/13.4    4.7/6.3     3.6/3.4
+     * CONV2_DX  17.2/18.6   16.2/23.9    6.2/7.5     4.0/3.7
+     * FC1_DW    19.6/16.6   14.8/19.8    5.3/6.2     3.4/3.5
+     * FC1_DX    15.5/16.4   13.5/16.9    5.5/6.2     3.6/3.4
+     * </pre>
+     *
+     * 8x2 and 12x2 run 3-6x slower: their 16 and 24 accumulators do not fit 16 ymm registers and C2 spills them.
+     * 4x3 and 6x2 are within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs (3 B vectors and
+     * 4 broadcasts against 2 and 6) and because the CNN's m of 16, 32 and 64 are whole 4-row panels, where 6
+     * rows leave a part-empty edge panel (32 = 5 x 6 + 2). Unmeasured here: AVX-512, where 32 registers hold
+     * 8x2 or 12x2 without spills and the study should be run again (-Djcnn.gemm.tile, docs/vector-gemm.md).
+     */
     static Tile tileFor(int m, int n, int k) {
         if (FORCED_TILE != null) {
             return FORCED_TILE;
@@ -133,7 +155,52 @@ final class VectorGemm {
         }
         long work = (long) m * n * k;
         boolean small = work <= SMALL_GEMM || m < MR;
+        // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
+        int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
+        Path path;
         if (transB && !transA && (small || 2 * n < NR)) {
+            path = Path.DOTS;
+        } else if (!transB && (small || k <= 16)) {
+            path = Path.ROWS;
+        } else if (transB && small && (long) k * n <= 1 << 20) {
+            path = Path.ROWS;
+            // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
+            float[] t = TRANSPOSED_B.floats(k * n);
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    t[p * n + j] = b[bOff + j * ldb + p];
+                }
+            }
+            b = t;
+            bOff = 0;
+            ldb = n;
+        } else {
+            packedGemm(tileFor(m, n, k), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    accumulate, useful);
+            return;
+        }
+        // The unpacked paths on several threads: blocks of rows of C, each with the arithmetic it has on one
+        // thread (the path is chosen above for the whole shape, so no block can take another one).
+        int blocks = (m + MR - 1) / MR;
+        if (useful > 1 && blocks > 1) {
+            float[] bb = b;
+            int bo = bOff, lb = ldb;
+            Parallel.forRange(useful, blocks, (from, to) -> {
+                int i0 = from * MR, rows = Math.min(m, to * MR) - i0;
+                unpacked(path, transA, rows, n, k, a, transA ? aOff + i0 : aOff + i0 * lda, lda, bb, bo, lb,
+                        c, cOff + i0 * ldc, ldc, accumulate);
+            });
+        } else {
+            unpacked(path, transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** The two unpacked paths of {@link #sgemm}. */
+    private enum Path { DOTS, ROWS }
+
+    private static void unpacked(Path path, boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (path == Path.DOTS) {
             // Both operands contiguous along k, and packing would not pay (or op(B) is so thin that a packed panel
             // would be mostly zero padding): dot products waste nothing. Also the matrix-vector case.
             // In slabs of 2 * lanes * KS: each dot sums its two accumulators' lanes, chains of at most KS FMAs,
@@ -144,23 +211,9 @@ final class VectorGemm {
                 gemmDots(m, n, Math.min(slab, k - p0), a, aOff + p0, lda, b, bOff + p0, ldb, c, cOff, ldc,
                         accumulate || p0 > 0);
             }
-        } else if (!transB && (small || k <= 16)) {
+        } else {
             // Few terms per element (conv1's k = 9) or a small product: stream rows of B, no packing.
             gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (transB && small && (long) k * n <= 1 << 20) {
-            // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
-            float[] t = TRANSPOSED_B.floats(k * n);
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    t[p * n + j] = b[bOff + j * ldb + p];
-                }
-            }
-            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
-        } else {
-            // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
-            int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
-            packedGemm(tileFor(m, n, k), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
-                    accumulate, useful);
         }
     }
 
@@ -292,12 +345,17 @@ final class VectorGemm {
                 // A is (k, m): the mr values for one p are contiguous.
                 int src = aOff + p0 * lda + i0 + i;
                 for (int p = 0; p < kb; p++, src += lda, d += mr) {
-                    System.arraycopy(a, src, dst, d, rows);
+                    for (int r = 0; r < rows; r++) {
+                        dst[d + r] = a[src + r];
+                    }
                     for (int r = rows; r < mr; r++) {
                         dst[d + r] = 0f;
                     }
                 }
             } else {
+                // Scalar on purpose: 8 x 8 register transposes (as in packB) measured 2x slower here (1.03-1.05
+                // against 0.53-0.59 ns per float, fc1's 64 x 1568 A, mr 4, 2026-12-02): the 8-float columns of an
+                // mr-row panel overlap when stored at a stride of mr < 8.
                 int src = aOff + (i0 + i) * lda + p0;
                 for (int r = 0; r < mr; r++) {
                     if (r < rows) {
@@ -345,7 +403,18 @@ final class VectorGemm {
                     rowsOfB[c] = c * ldb;
                 }
                 int src = bOff + (j0 + j) * ldb + p0;
-                for (int p = 0; p < kb; p++, d += nr) {
+                int p = 0;
+                if (L == 8) {
+                    // At 256 bits, 8 x 8 blocks: 8 row loads, a transpose in registers, 8 stores. Measured
+                    // (CPU time, 2026-12-02, conv2 dW's 144 x 196 B, nr 24): 0.52-0.60 ns per float against
+                    // 1.00-1.11 for the gathers, which Zen runs at about a lane per cycle.
+                    for (; p + 8 <= kb; p += 8) {
+                        for (int v = 0; v < nr; v += 8) {
+                            transpose8(b, src + v * ldb + p, ldb, dst, d + p * nr + v, nr);
+                        }
+                    }
+                }
+                for (d += p * nr; p < kb; p++, d += nr) {
                     for (int v = 0; v < nr; v += L) {
                         FloatVector.fromArray(S, b, src + p, rowsOfB, v).intoArray(dst, d + v);
                     }
@@ -364,6 +433,66 @@ final class VectorGemm {
                 d += kb * nr;
             }
         }
+    }
+
+    // zipLow(x, y) = x0 y0 x1 y1 ..., zipHigh(x, y) = the same from the upper halves: one-vector permutes that
+    // spread each half over the even (odd) lanes, and a blend. Vector API's two-vector rearrange measured slower.
+    private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(S, i -> S.length() / 2 + i / 2);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
+    private static FloatVector zipLow(FloatVector x, FloatVector y) {
+        return x.rearrange(SPREAD_LOW).blend(y.rearrange(SPREAD_LOW), ODD);
+    }
+
+    private static FloatVector zipHigh(FloatVector x, FloatVector y) {
+        return x.rearrange(SPREAD_HIGH).blend(y.rearrange(SPREAD_HIGH), ODD);
+    }
+
+    // Rows src, src + ld, ... (8 of them, 8 floats each) -> columns: dst + t * dstStride holds lane t of every row.
+    // Three rounds of zipping the rows i and i + 4 in pairs is a perfect shuffle; three perfect shuffles of 8 make
+    // the transpose. Each zip is a two-vector rearrange (two permutes and a blend on AVX2): 24 of them per block,
+    // against 8 gathers of 8 lanes that Zen runs at about one lane per cycle.
+    private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int dstStride) {
+        transposeStore8(FloatVector.fromArray(S, src, s), FloatVector.fromArray(S, src, s + ld),
+                FloatVector.fromArray(S, src, s + 2 * ld), FloatVector.fromArray(S, src, s + 3 * ld),
+                FloatVector.fromArray(S, src, s + 4 * ld), FloatVector.fromArray(S, src, s + 5 * ld),
+                FloatVector.fromArray(S, src, s + 6 * ld), FloatVector.fromArray(S, src, s + 7 * ld),
+                dst, d, dstStride);
+    }
+
+    // Stores lane t of v0..v7 as the vector at dst + t * dstStride.
+    private static void transposeStore8(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3,
+                                        FloatVector v4, FloatVector v5, FloatVector v6, FloatVector v7,
+                                        float[] dst, int d, int dstStride) {
+        FloatVector w0 = zipLow(v0, v4), w1 = zipHigh(v0, v4);
+        FloatVector w2 = zipLow(v1, v5), w3 = zipHigh(v1, v5);
+        FloatVector w4 = zipLow(v2, v6), w5 = zipHigh(v2, v6);
+        FloatVector w6 = zipLow(v3, v7), w7 = zipHigh(v3, v7);
+        v0 = zipLow(w0, w4);
+        v1 = zipHigh(w0, w4);
+        v2 = zipLow(w1, w5);
+        v3 = zipHigh(w1, w5);
+        v4 = zipLow(w2, w6);
+        v5 = zipHigh(w2, w6);
+        v6 = zipLow(w3, w7);
+        v7 = zipHigh(w3, w7);
+        w0 = zipLow(v0, v4);
+        w1 = zipHigh(v0, v4);
+        w2 = zipLow(v1, v5);
+        w3 = zipHigh(v1, v5);
+        w4 = zipLow(v2, v6);
+        w5 = zipHigh(v2, v6);
+        w6 = zipLow(v3, v7);
+        w7 = zipHigh(v3, v7);
+        w0.intoArray(dst, d);
+        w1.intoArray(dst, d + dstStride);
+        w2.intoArray(dst, d + 2 * dstStride);
+        w3.intoArray(dst, d + 3 * dstStride);
+        w4.intoArray(dst, d + 4 * dstStride);
+        w5.intoArray(dst, d + 5 * dstStride);
+        w6.intoArray(dst, d + 6 * dstStride);
+        w7.intoArray(dst, d + 7 * dstStride);
     }
 
     static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom,

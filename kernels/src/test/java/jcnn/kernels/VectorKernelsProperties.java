@@ -190,6 +190,34 @@ class VectorKernelsProperties {
         }
     }
 
+    /**
+     * The thin shapes that skip packing split their rows of C over the threads once they have 1M multiply-adds per
+     * thread: the row GEMM (k <= 16, NN and TN) and the dot products (NT with a thin op(B)), each past 3M
+     * multiply-adds so that 2 and 3 threads really split. Same bits at 1, 2 and 3 threads.
+     */
+    @Test
+    void thinSgemmIsBitIdenticalForAnyThreadCount() {
+        Random r = new Random(11);
+        int[][] shapes = {{7001, 40, 12, 0}, {7001, 40, 12, 1}, {17, 9, 20011, 2}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            boolean transA = s[3] == 1, transB = s[3] == 2;
+            float[] a = Compare.random(r, m * k), b = Compare.random(r, k * n), c0 = Compare.random(r, m * n);
+            float[] reference = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                float[] c = c0.clone();
+                new VectorKernels(threads).sgemm(transA, transB, m, n, k, a, 0, transA ? m : k,
+                        b, 0, transB ? k : n, c, 0, n, true);
+                if (reference == null) {
+                    reference = c;
+                } else {
+                    Compare.assertSame(vector.name() + " thin sgemm " + m + "x" + n + "x" + k + " op " + s[3]
+                            + " with " + threads + " threads", reference, c, c.length);
+                }
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Convolution
 
