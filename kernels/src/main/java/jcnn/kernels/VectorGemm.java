@@ -15,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>What is here, in reading order: {@link #sgemm} chooses a path by shape; the packed, blocked path (Goto / BLIS)
  * is {@link #packedGemm}: {@link #packA} and {@link #packB} lay the operands out for the micro-kernels, and
- * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors) for whole tiles,
- * {@code micro4x2} and {@code micro4x1} for a last panel of one or two vectors. Small products skip packing:
- * {@link #gemmRows} (B not transposed, tile {@code micro1x4}) and {@link #gemmDots} (dot products along k).
+ * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors; the tile study's
+ * others in {@link Tile}) for whole tiles, {@code edge4x1} ... {@code edge2x2} for a last panel of fewer vectors.
+ * Small products skip packing: {@link #gemmRows} (B not transposed, tiles {@code rows4x3}, {@code rows4x1},
+ * {@code micro1x4}) and {@link #gemmDots} (dot products along k, four at a time).
  *
  * <p>The species is the JVM's one width ({@link VectorWidth}), a constant, so C2 compiles every vector operation to
  * instructions. Hot loops live in small static methods that are called many times, so C2 compiles them whole
@@ -530,10 +531,19 @@ final class VectorGemm {
                     } else {
                         micro(t, aPack, aIdx, bPack, bIdx, kb, tile, 0, nr, true);
                     }
+                    // Whole vectors of the edge go back as vectors (n = 16 and 32 at 256 bits are all whole vectors).
                     for (int r = 0; r < rows; r++) {
-                        int ci = cOff + (i + r) * ldc + j;
-                        for (int x = 0; x < cols; x++) {
-                            c[ci + x] = overwrite ? tile[r * nr + x] : c[ci + x] + tile[r * nr + x];
+                        int ci = cOff + (i + r) * ldc + j, ti = r * nr;
+                        int x = 0;
+                        for (; x + L <= cols; x += L) {
+                            FloatVector v = FloatVector.fromArray(S, tile, ti + x);
+                            if (!overwrite) {
+                                v = FloatVector.fromArray(S, c, ci + x).add(v);
+                            }
+                            v.intoArray(c, ci + x);
+                        }
+                        for (; x < cols; x++) {
+                            c[ci + x] = overwrite ? tile[ti + x] : c[ci + x] + tile[ti + x];
                         }
                     }
                 }
