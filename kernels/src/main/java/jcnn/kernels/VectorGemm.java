@@ -1,6 +1,8 @@
 package jcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>What is here, in reading order: {@link #sgemm} chooses a path by shape; the packed, blocked path (Goto / BLIS)
  * is {@link #packedGemm}: {@link #packA} and {@link #packB} lay the operands out for the micro-kernels, and
- * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors) for whole tiles,
- * {@code micro4x2} and {@code micro4x1} for a last panel of one or two vectors. Small products skip packing:
- * {@link #gemmRows} (B not transposed, tile {@code micro1x4}) and {@link #gemmDots} (dot products along k).
+ * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors; the tile study's
+ * others in {@link Tile}) for whole tiles, {@code edge4x1} ... {@code edge2x2} for a last panel of fewer vectors.
+ * Small products skip packing: {@link #gemmRows} (B not transposed, tiles {@code rows4x3}, {@code rows4x1},
+ * {@code micro1x4}) and {@link #gemmDots} (dot products along k, four at a time).
  *
  * <p>The species is the JVM's one width ({@link VectorWidth}), a constant, so C2 compiles every vector operation to
  * instructions. Hot loops live in small static methods that are called many times, so C2 compiles them whole
@@ -25,11 +28,13 @@ final class VectorGemm {
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
-    /** Rows of the micro-tile: the packed A panels are this many rows wide. */
+    /**
+     * The dispatch in {@link #sgemm} measures shapes against the 4 x 3-vector tile it was tuned with: fewer rows
+     * than MR, or an op(B) narrower than NR / 2, leave the packed path. Kept as they are whatever tile the packed
+     * path uses, so that every shape takes the path (and so the order of additions) it always took.
+     */
     static final int MR = 4;
-    /** Columns of the micro-tile (three vectors): the packed B panels are this many columns wide. */
     static final int NR = 3 * L;
-
     /**
      * Depth of a packed slab. A kc x nr panel of B (24 KiB at 512 bits) is reused from L1/L2 by the mc / 4 row
      * panels of A that the micro-kernel sweeps past it; 128..384 measured within noise of each other on squares.
@@ -50,11 +55,11 @@ final class VectorGemm {
     /** The least work (multiply-adds) worth giving one more thread in a GEMM. */
     static final long PER_THREAD_GEMM = 1L << 20;
 
-    /** op(B) packed into NR-column panels, shared by the threads of one GEMM. */
+    /** op(B) packed into nr-column panels, shared by the threads of one GEMM. */
     private static final Scratch PACKED_B = new Scratch();
-    /** Each thread's rows of op(A) packed into MR-row panels, one kc slab at a time. */
+    /** Each thread's rows of op(A) packed into mr-row panels, one kc slab at a time. */
     private static final Scratch PACKED_A = new Scratch();
-    /** One MR x NR edge tile, computed aside and then copied into the part of C that exists. */
+    /** One mr x nr edge tile, computed aside and then copied into the part of C that exists. */
     private static final Scratch EDGE_TILE = new Scratch();
     /** A small op(B) transposed once, so that the unpacked row path can stream it. */
     private static final Scratch TRANSPOSED_B = new Scratch();
@@ -63,7 +68,75 @@ final class VectorGemm {
     /** The second halves of the pairwise row GEMM, one m x n block per level of its recursion. */
     private static final Scratch PAIRWISE_HALVES = new Scratch();
 
+    /**
+     * The register tiles of the packed path, named rows x vectors of C. At 256 bits (16 ymm registers) 4x3 and 6x2
+     * both hold 12 accumulators in registers (16 and 15 registers with the B vectors and the broadcast); 8x2 and
+     * 12x2 need 19 and 27, so C2 spills accumulators to the stack on AVX2 (they fit AVX-512's 32 registers).
+     * Every tile sums each element of a slab in the same single chain of kb FMAs from zero, so the choice changes
+     * speed only, never a bit. {@link #tileFor} holds the measured choice.
+     */
+    enum Tile {
+        T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T12X2(12, 2);
+
+        final int mr, nv, nr;
+
+        Tile(int mr, int nv) {
+            this.mr = mr;
+            this.nv = nv;
+            this.nr = nv * VectorWidth.FLOAT.length();
+        }
+
+        /** "4x3" and so on; also the value of -Djcnn.gemm.tile. */
+        String label() {
+            return mr + "x" + nv;
+        }
+
+        static Tile of(String label) {
+            for (Tile t : values()) {
+                if (t.label().equals(label)) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("-Djcnn.gemm.tile=" + label + ": expected one of 4x3, 6x2, 8x2, 12x2");
+        }
+    }
+
+    /**
+     * For the tile study only (bench, docs/vector-gemm.md): -Djcnn.gemm.tile=6x2 forces one tile on every packed
+     * GEMM of this JVM; unset, {@link #tileFor} chooses. A constant, so the choice costs nothing when unset.
+     */
+    private static final Tile FORCED_TILE = System.getProperty("jcnn.gemm.tile", "").isEmpty() ? null
+            : Tile.of(System.getProperty("jcnn.gemm.tile"));
+
     private VectorGemm() {
+    }
+
+    /**
+     * The tile of a packed GEMM of this shape: 4x3 for every shape class. The study (2026-12-02, AMD EPYC, AVX2,
+     * 256 bits, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round, two alternated rounds per
+     * tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps count):
+     *
+     * <pre>
+     *              4x3         6x2         8x2        12x2
+     * SQ512     19.5/18.1   18.1/21.3    6.6/6.6     3.5/3.4
+     * SQ1024    22.4/22.2   18.7/22.6    6.5/7.2     3.6/3.6
+     * CONV2_FWD 13.2/13.7   10.6/13.4    4.7/6.3     3.6/3.4
+     * CONV2_DX  17.2/18.6   16.2/23.9    6.2/7.5     4.0/3.7
+     * FC1_DW    19.6/16.6   14.8/19.8    5.3/6.2     3.4/3.5
+     * FC1_DX    15.5/16.4   13.5/16.9    5.5/6.2     3.6/3.4
+     * </pre>
+     *
+     * 8x2 and 12x2 run 3-6x slower: their 16 and 24 accumulators do not fit 16 ymm registers and C2 spills them.
+     * 4x3 and 6x2 are within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs (3 B vectors and
+     * 4 broadcasts against 2 and 6) and because the CNN's m of 16, 32 and 64 are whole 4-row panels, where 6
+     * rows leave a part-empty edge panel (32 = 5 x 6 + 2). Unmeasured here: AVX-512, where 32 registers hold
+     * 8x2 or 12x2 without spills and the study should be run again (-Djcnn.gemm.tile, docs/vector-gemm.md).
+     */
+    static Tile tileFor(int m, int n, int k) {
+        if (FORCED_TILE != null) {
+            return FORCED_TILE;
+        }
+        return Tile.T4X3;
     }
 
     // A (m,k) or A^T, B (k,n) or B^T -> C (m,n), using up to threads threads
@@ -83,7 +156,52 @@ final class VectorGemm {
         }
         long work = (long) m * n * k;
         boolean small = work <= SMALL_GEMM || m < MR;
+        // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
+        int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
+        Path path;
         if (transB && !transA && (small || 2 * n < NR)) {
+            path = Path.DOTS;
+        } else if (!transB && (small || k <= 16)) {
+            path = Path.ROWS;
+        } else if (transB && small && (long) k * n <= 1 << 20) {
+            path = Path.ROWS;
+            // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
+            float[] t = TRANSPOSED_B.floats(k * n);
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    t[p * n + j] = b[bOff + j * ldb + p];
+                }
+            }
+            b = t;
+            bOff = 0;
+            ldb = n;
+        } else {
+            packedGemm(tileFor(m, n, k), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    accumulate, useful);
+            return;
+        }
+        // The unpacked paths on several threads: blocks of rows of C, each with the arithmetic it has on one
+        // thread (the path is chosen above for the whole shape, so no block can take another one).
+        int blocks = (m + MR - 1) / MR;
+        if (useful > 1 && blocks > 1) {
+            float[] bb = b;
+            int bo = bOff, lb = ldb;
+            Parallel.forRange(useful, blocks, (from, to) -> {
+                int i0 = from * MR, rows = Math.min(m, to * MR) - i0;
+                unpacked(path, transA, rows, n, k, a, transA ? aOff + i0 : aOff + i0 * lda, lda, bb, bo, lb,
+                        c, cOff + i0 * ldc, ldc, accumulate);
+            });
+        } else {
+            unpacked(path, transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /** The two unpacked paths of {@link #sgemm}. */
+    private enum Path { DOTS, ROWS }
+
+    private static void unpacked(Path path, boolean transA, int m, int n, int k, float[] a, int aOff, int lda,
+                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+        if (path == Path.DOTS) {
             // Both operands contiguous along k, and packing would not pay (or op(B) is so thin that a packed panel
             // would be mostly zero padding): dot products waste nothing. Also the matrix-vector case.
             // In slabs of 2 * lanes * KS: each dot sums its two accumulators' lanes, chains of at most KS FMAs,
@@ -94,22 +212,9 @@ final class VectorGemm {
                 gemmDots(m, n, Math.min(slab, k - p0), a, aOff + p0, lda, b, bOff + p0, ldb, c, cOff, ldc,
                         accumulate || p0 > 0);
             }
-        } else if (!transB && (small || k <= 16)) {
+        } else {
             // Few terms per element (conv1's k = 9) or a small product: stream rows of B, no packing.
             gemmRowsPairwise(transA, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
-        } else if (transB && small && (long) k * n <= 1 << 20) {
-            // Small, both transposed: transposing B once is cheap at this size and leaves the unpacked row path.
-            float[] t = TRANSPOSED_B.floats(k * n);
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < k; p++) {
-                    t[p * n + j] = b[bOff + j * ldb + p];
-                }
-            }
-            gemmRowsPairwise(transA, m, n, k, a, aOff, lda, t, 0, n, c, cOff, ldc, accumulate);
-        } else {
-            // A thread only pays for its hand-off (tens of microseconds) with about a million multiply-adds.
-            int useful = (int) Math.max(1, Math.min(threads, work / PER_THREAD_GEMM));
-            packedGemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, useful);
         }
     }
 
@@ -159,51 +264,53 @@ final class VectorGemm {
      * only on k, so every element of C sees the same additions in the same order for any thread count. Two
      * hand-offs per column block, whatever k is.
      */
-    private static void packedGemm(boolean transA, boolean transB, int m, int n, int k,
-                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float[] c, int cOff, int ldc, boolean accumulate, int threads) {
-        int ncMax = (int) Math.max(1, Math.min(NC_PANELS, B_PACK_FLOATS / ((long) k * NR))) * NR;
+    static void packedGemm(Tile t, boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+        int nr = t.nr, mr = t.mr;
+        int ncMax = (int) Math.max(1, Math.min(NC_PANELS, B_PACK_FLOATS / ((long) k * nr))) * nr;
         for (int jc = 0; jc < n; jc += ncMax) {
             int nb = Math.min(ncMax, n - jc), j0 = jc;
-            int panels = (nb + NR - 1) / NR;
-            // Slab pc of the packed B starts at pc * panels * NR; panel q of it at q * NR * kb after that.
-            float[] bPack = PACKED_B.floats(panels * NR * k);
+            int panels = (nb + nr - 1) / nr;
+            // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
+            float[] bPack = PACKED_B.floats(panels * nr * k);
             if (threads == 1 || panels == 1) {
-                packBPanels(transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+                packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
             } else {
                 Parallel.forRange(threads, panels,
-                        (from, to) -> packBPanels(transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+                        (from, to) -> packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
             }
-            int rowsPerItem = Math.min(MC, roundUp((m + threads - 1) / threads, MR));
+            int rowsPerItem = Math.min(MC / mr * mr, roundUp((m + threads - 1) / threads, mr));
             int rowItems = (m + rowsPerItem - 1) / rowsPerItem;
             int colItems = rowItems >= threads ? 1 : Math.min(panels, (threads + rowItems - 1) / rowItems);
             int panelsPerItem = (panels + colItems - 1) / colItems;
             int items = rowItems * colItems;
             int cBlock = cOff + jc;
             if (threads == 1 || items == 1) {
-                gemmItems(0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, k,
+                gemmItems(t, 0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, k,
                         a, aOff, lda, bPack, c, cBlock, ldc, accumulate);
             } else {
-                Parallel.forRange(threads, items, (from, to) -> gemmItems(from, to, colItems, rowsPerItem,
+                Parallel.forRange(threads, items, (from, to) -> gemmItems(t, from, to, colItems, rowsPerItem,
                         panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, c, cBlock, ldc, accumulate));
             }
         }
     }
 
-    private static void packBPanels(boolean transB, float[] b, int bOff, int ldb, int k, int j0, int nb,
+    private static void packBPanels(int nr, boolean transB, float[] b, int bOff, int ldb, int k, int j0, int nb,
                                     int panels, int from, int to, float[] bPack) {
-        int cols = Math.min(nb - from * NR, (to - from) * NR);
+        int cols = Math.min(nb - from * nr, (to - from) * nr);
         for (int pc = 0; pc < k; pc += KC) {
             int kb = Math.min(KC, k - pc);
-            packB(transB, b, bOff, ldb, pc, j0 + from * NR, kb, cols, bPack, pc * panels * NR + from * NR * kb);
+            packB(transB, b, bOff, ldb, pc, j0 + from * nr, kb, cols, nr, bPack,
+                    pc * panels * nr + from * nr * kb);
         }
     }
 
-    private static void gemmItems(int from, int to, int colItems, int rowsPerItem, int panelsPerItem,
+    private static void gemmItems(Tile t, int from, int to, int colItems, int rowsPerItem, int panelsPerItem,
                                   int panels, boolean transA, int m, int nb, int k, float[] a, int aOff,
                                   int lda, float[] bPack, float[] c, int cBlock, int ldc, boolean accumulate) {
-        float[] aPack = PACKED_A.floats(roundUp(rowsPerItem, MR) * Math.min(KC, k));
-        float[] tile = EDGE_TILE.floats(MR * NR);
+        float[] aPack = PACKED_A.floats(roundUp(rowsPerItem, t.mr) * Math.min(KC, k));
+        float[] tile = EDGE_TILE.floats(t.mr * t.nr);
         for (int item = from; item < to; item++) {
             int i0 = (item / colItems) * rowsPerItem;
             int mb = Math.min(rowsPerItem, m - i0);
@@ -214,8 +321,8 @@ final class VectorGemm {
             }
             for (int pc = 0; pc < k; pc += KC) {
                 int kb = Math.min(KC, k - pc);
-                packA(transA, a, aOff, lda, i0, pc, mb, kb, aPack);
-                macroKernel(aPack, bPack, pc * panels * NR, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc,
+                packA(transA, a, aOff, lda, i0, pc, mb, kb, t.mr, aPack);
+                macroKernel(t, aPack, bPack, pc * panels * t.nr, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc,
                         !accumulate && pc == 0, tile);
             }
         }
@@ -228,117 +335,215 @@ final class VectorGemm {
     // ---------------------------------------------------------------------------------------------------------
     // The packing and the micro-kernels
 
-    // op(A) (mb, kb) block -> MR-row panels: panel q holds rows q*MR.., laid out p-major (MR floats per p), so the
+    // op(A) (mb, kb) block -> mr-row panels: panel q holds rows q*mr.., laid out p-major (mr floats per p), so the
     // micro-kernel reads A strictly sequentially. Rows past mb are zero, which makes edge tiles harmless.
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mb, int kb, float[] dst) {
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int p0, int mb, int kb, int mr,
+                      float[] dst) {
         int d = 0;
-        for (int i = 0; i < mb; i += MR) {
-            int rows = Math.min(MR, mb - i);
+        for (int i = 0; i < mb; i += mr) {
+            int rows = Math.min(mr, mb - i);
             if (transA) {
-                // A is (k, m): the MR values for one p are contiguous.
+                // A is (k, m): the mr values for one p are contiguous.
                 int src = aOff + p0 * lda + i0 + i;
-                for (int p = 0; p < kb; p++, src += lda, d += MR) {
+                for (int p = 0; p < kb; p++, src += lda, d += mr) {
                     for (int r = 0; r < rows; r++) {
                         dst[d + r] = a[src + r];
                     }
-                    for (int r = rows; r < MR; r++) {
+                    for (int r = rows; r < mr; r++) {
                         dst[d + r] = 0f;
                     }
                 }
             } else {
+                // Scalar on purpose: 8 x 8 register transposes (as in packB) measured 2x slower here (1.03-1.05
+                // against 0.53-0.59 ns per float, fc1's 64 x 1568 A, mr 4, 2026-12-02): the 8-float columns of an
+                // mr-row panel overlap when stored at a stride of mr < 8.
                 int src = aOff + (i0 + i) * lda + p0;
-                for (int r = 0; r < MR; r++) {
+                for (int r = 0; r < mr; r++) {
                     if (r < rows) {
                         int s = src + r * lda;
                         for (int p = 0; p < kb; p++) {
-                            dst[d + p * MR + r] = a[s + p];
+                            dst[d + p * mr + r] = a[s + p];
                         }
                     } else {
                         for (int p = 0; p < kb; p++) {
-                            dst[d + p * MR + r] = 0f;
+                            dst[d + p * mr + r] = 0f;
                         }
                     }
                 }
-                d += kb * MR;
+                d += kb * mr;
             }
         }
     }
 
-    // op(B) (kb, nb) block -> NR-column panels, p-major inside a panel (NR floats per p): the micro-kernel loads
-    // three whole vectors per step from one cache-resident stream. Columns past nb are zero.
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, float[] dst,
-                      int dOff) {
+    // op(B) (kb, nb) block -> nr-column panels, p-major inside a panel (nr floats per p): the micro-kernel loads
+    // whole vectors per step from one cache-resident stream. Columns past nb are zero.
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int j0, int kb, int nb, int nr,
+                      float[] dst, int dOff) {
         int d = dOff;
-        for (int j = 0; j < nb; j += NR) {
-            int cols = Math.min(NR, nb - j);
+        for (int j = 0; j < nb; j += nr) {
+            int cols = Math.min(nr, nb - j);
             if (!transB) {
                 int src = bOff + p0 * ldb + j0 + j;
-                if (cols == NR) {
-                    for (int p = 0; p < kb; p++, src += ldb, d += NR) {
-                        FloatVector.fromArray(S, b, src).intoArray(dst, d);
-                        FloatVector.fromArray(S, b, src + L).intoArray(dst, d + L);
-                        FloatVector.fromArray(S, b, src + 2 * L).intoArray(dst, d + 2 * L);
+                if (cols == nr) {
+                    for (int p = 0; p < kb; p++, src += ldb, d += nr) {
+                        for (int v = 0; v < nr; v += L) {
+                            FloatVector.fromArray(S, b, src + v).intoArray(dst, d + v);
+                        }
                     }
                 } else {
-                    for (int p = 0; p < kb; p++, src += ldb, d += NR) {
+                    for (int p = 0; p < kb; p++, src += ldb, d += nr) {
                         System.arraycopy(b, src, dst, d, cols);
-                        java.util.Arrays.fill(dst, d + cols, d + NR, 0f);
+                        java.util.Arrays.fill(dst, d + cols, d + nr, 0f);
                     }
                 }
-            } else if (cols == NR) {
+            } else if (cols == nr) {
                 // B is (n, k): a row of packed panel is a column of B. A gather reads one vector of it at a time
-                // (NR rows of B at the same p), instead of NR scalar loads and stores.
-                int[] rowsOfB = ROWS_OF_B.ints(NR);   // reused: a new array per panel was 40 KB per step
-                for (int c = 0; c < NR; c++) {
+                // (L rows of B at the same p), instead of L scalar loads and stores.
+                int[] rowsOfB = ROWS_OF_B.ints(nr);   // reused: a new array per panel was 40 KB per step
+                for (int c = 0; c < nr; c++) {
                     rowsOfB[c] = c * ldb;
                 }
                 int src = bOff + (j0 + j) * ldb + p0;
-                for (int p = 0; p < kb; p++, d += NR) {
-                    FloatVector.fromArray(S, b, src + p, rowsOfB, 0).intoArray(dst, d);
-                    FloatVector.fromArray(S, b, src + p, rowsOfB, L).intoArray(dst, d + L);
-                    FloatVector.fromArray(S, b, src + p, rowsOfB, 2 * L).intoArray(dst, d + 2 * L);
+                int p = 0;
+                if (L == 8) {
+                    // At 256 bits, 8 x 8 blocks: 8 row loads, a transpose in registers, 8 stores. Measured
+                    // (CPU time, 2026-12-02, conv2 dW's 144 x 196 B, nr 24): 0.52-0.60 ns per float against
+                    // 1.00-1.11 for the gathers, which Zen runs at about a lane per cycle.
+                    for (; p + 8 <= kb; p += 8) {
+                        for (int v = 0; v < nr; v += 8) {
+                            transpose8(b, src + v * ldb + p, ldb, dst, d + p * nr + v, nr);
+                        }
+                    }
+                }
+                for (d += p * nr; p < kb; p++, d += nr) {
+                    for (int v = 0; v < nr; v += L) {
+                        FloatVector.fromArray(S, b, src + p, rowsOfB, v).intoArray(dst, d + v);
+                    }
                 }
             } else {
                 // B is (n, k): each column of op(B) is a contiguous row of B; write it down the panel.
                 for (int c = 0; c < cols; c++) {
                     int src = bOff + (j0 + j + c) * ldb + p0;
                     for (int p = 0; p < kb; p++) {
-                        dst[d + p * NR + c] = b[src + p];
+                        dst[d + p * nr + c] = b[src + p];
                     }
                 }
                 for (int p = 0; p < kb; p++) {
-                    java.util.Arrays.fill(dst, d + p * NR + cols, d + p * NR + NR, 0f);
+                    java.util.Arrays.fill(dst, d + p * nr + cols, d + p * nr + nr, 0f);
                 }
-                d += kb * NR;
+                d += kb * nr;
             }
         }
     }
 
-    static void macroKernel(float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom, int panelTo,
-                            float[] c, int cOff, int ldc, boolean overwrite, float[] tile) {
+    // zipLow(x, y) = x0 y0 x1 y1 ..., zipHigh(x, y) = the same from the upper halves: one-vector permutes that
+    // spread each half over the even (odd) lanes, and a blend. Vector API's two-vector rearrange measured slower.
+    private static final VectorShuffle<Float> SPREAD_LOW = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Float> SPREAD_HIGH = VectorShuffle.fromOp(S, i -> S.length() / 2 + i / 2);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
+    private static FloatVector zipLow(FloatVector x, FloatVector y) {
+        return x.rearrange(SPREAD_LOW).blend(y.rearrange(SPREAD_LOW), ODD);
+    }
+
+    private static FloatVector zipHigh(FloatVector x, FloatVector y) {
+        return x.rearrange(SPREAD_HIGH).blend(y.rearrange(SPREAD_HIGH), ODD);
+    }
+
+    // Rows src, src + ld, ... (8 of them, 8 floats each) -> columns: dst + t * dstStride holds lane t of every row.
+    // Three rounds of zipping the rows i and i + 4 in pairs is a perfect shuffle; three perfect shuffles of 8 make
+    // the transpose. Each zip is a two-vector rearrange (two permutes and a blend on AVX2): 24 of them per block,
+    // against 8 gathers of 8 lanes that Zen runs at about one lane per cycle.
+    private static void transpose8(float[] src, int s, int ld, float[] dst, int d, int dstStride) {
+        transposeStore8(FloatVector.fromArray(S, src, s), FloatVector.fromArray(S, src, s + ld),
+                FloatVector.fromArray(S, src, s + 2 * ld), FloatVector.fromArray(S, src, s + 3 * ld),
+                FloatVector.fromArray(S, src, s + 4 * ld), FloatVector.fromArray(S, src, s + 5 * ld),
+                FloatVector.fromArray(S, src, s + 6 * ld), FloatVector.fromArray(S, src, s + 7 * ld),
+                dst, d, dstStride);
+    }
+
+    // Stores lane t of v0..v7 as the vector at dst + t * dstStride.
+    private static void transposeStore8(FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3,
+                                        FloatVector v4, FloatVector v5, FloatVector v6, FloatVector v7,
+                                        float[] dst, int d, int dstStride) {
+        FloatVector w0 = zipLow(v0, v4), w1 = zipHigh(v0, v4);
+        FloatVector w2 = zipLow(v1, v5), w3 = zipHigh(v1, v5);
+        FloatVector w4 = zipLow(v2, v6), w5 = zipHigh(v2, v6);
+        FloatVector w6 = zipLow(v3, v7), w7 = zipHigh(v3, v7);
+        v0 = zipLow(w0, w4);
+        v1 = zipHigh(w0, w4);
+        v2 = zipLow(w1, w5);
+        v3 = zipHigh(w1, w5);
+        v4 = zipLow(w2, w6);
+        v5 = zipHigh(w2, w6);
+        v6 = zipLow(w3, w7);
+        v7 = zipHigh(w3, w7);
+        w0 = zipLow(v0, v4);
+        w1 = zipHigh(v0, v4);
+        w2 = zipLow(v1, v5);
+        w3 = zipHigh(v1, v5);
+        w4 = zipLow(v2, v6);
+        w5 = zipHigh(v2, v6);
+        w6 = zipLow(v3, v7);
+        w7 = zipHigh(v3, v7);
+        w0.intoArray(dst, d);
+        w1.intoArray(dst, d + dstStride);
+        w2.intoArray(dst, d + 2 * dstStride);
+        w3.intoArray(dst, d + 3 * dstStride);
+        w4.intoArray(dst, d + 4 * dstStride);
+        w5.intoArray(dst, d + 5 * dstStride);
+        w6.intoArray(dst, d + 6 * dstStride);
+        w7.intoArray(dst, d + 7 * dstStride);
+    }
+
+    static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom,
+                            int panelTo, float[] c, int cOff, int ldc, boolean overwrite, float[] tile) {
+        int mr = t.mr, nr = t.nr;
         for (int q = panelFrom; q < panelTo; q++) {
-            int j = q * NR;
-            int cols = Math.min(NR, nb - j);
-            int bIdx = bBase + q * NR * kb;
-            for (int i = 0; i < mb; i += MR) {
-                int rows = Math.min(MR, mb - i);
+            int j = q * nr;
+            int cols = Math.min(nr, nb - j);
+            int bIdx = bBase + q * nr * kb;
+            for (int i = 0; i < mb; i += mr) {
+                int rows = Math.min(mr, mb - i);
                 int aIdx = i * kb;
-                if (rows == MR && cols == NR) {
-                    micro4x3(aPack, aIdx, bPack, bIdx, kb, c, cOff + i * ldc + j, ldc, overwrite);
+                if (rows == mr && cols == nr) {
+                    micro(t, aPack, aIdx, bPack, bIdx, kb, c, cOff + i * ldc + j, ldc, overwrite);
                 } else {
                     // Edge tile: compute it aside, then copy the part that exists. A last panel narrower than the
-                    // micro-tile (196 = 4 x 48 + 4 columns for conv2) only computes the vectors it needs.
-                    if (cols <= L) {
-                        micro4x1(aPack, aIdx, bPack, bIdx, kb, tile);
-                    } else if (cols <= 2 * L) {
-                        micro4x2(aPack, aIdx, bPack, bIdx, kb, tile);
+                    // micro-tile (196 = 8 x 24 + 4 columns for conv2 at 256 bits) only computes the vectors it
+                    // needs, and only the row groups that hold real rows.
+                    int vectors = (cols + L - 1) / L;
+                    if (vectors < t.nv) {
+                        for (int r = 0; r < rows; r += 4) {
+                            boolean four = r + 4 <= mr;
+                            if (vectors == 1) {
+                                if (four) {
+                                    edge4x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                } else {
+                                    edge2x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                }
+                            } else if (four) {
+                                edge4x2(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                            } else {
+                                edge2x2(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                            }
+                        }
                     } else {
-                        micro4x3(aPack, aIdx, bPack, bIdx, kb, tile, 0, NR, true);
+                        micro(t, aPack, aIdx, bPack, bIdx, kb, tile, 0, nr, true);
                     }
+                    // Whole vectors of the edge go back as vectors (n = 16 and 32 at 256 bits are all whole vectors).
                     for (int r = 0; r < rows; r++) {
-                        int ci = cOff + (i + r) * ldc + j;
-                        for (int t = 0; t < cols; t++) {
-                            c[ci + t] = overwrite ? tile[r * NR + t] : c[ci + t] + tile[r * NR + t];
+                        int ci = cOff + (i + r) * ldc + j, ti = r * nr;
+                        int x = 0;
+                        for (; x + L <= cols; x += L) {
+                            FloatVector v = FloatVector.fromArray(S, tile, ti + x);
+                            if (!overwrite) {
+                                v = FloatVector.fromArray(S, c, ci + x).add(v);
+                            }
+                            v.intoArray(c, ci + x);
+                        }
+                        for (; x < cols; x++) {
+                            c[ci + x] = overwrite ? tile[ti + x] : c[ci + x] + tile[ti + x];
                         }
                     }
                 }
@@ -346,16 +551,26 @@ final class VectorGemm {
         }
     }
 
+    private static void micro(Tile t, float[] ap, int ai, float[] bp, int bi, int kb, float[] c, int ci, int ldc,
+                              boolean overwrite) {
+        switch (t) {
+            case T4X3 -> micro4x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T6X2 -> micro6x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T8X2 -> micro8x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T12X2 -> micro12x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+        }
+    }
+
     // The micro-kernel, named by its tile: 4 rows x 3 vectors of C in 12 registers. Per step of k it does 3 vector loads of B, 4
     // broadcasts of A and 12 independent FMAs: enough independent work to keep both FMA pipes busy through the FMA
-    // latency, and few enough loads that they never limit. At 512 bits that is 192 multiply-adds (384 flops) per 7 loads.
+    // latency, and few enough loads that they never limit. 12 accumulators + 3 B + 1 broadcast = 16 registers.
     private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb,
                               float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+        for (int p = 0; p < kb; p++, ai += 4, bi += 3 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -382,52 +597,228 @@ final class VectorGemm {
         store(c30, c31, c32, c, ci + 3 * ldc, overwrite);
     }
 
-    // Edge micro-kernels for a last panel of at most one or two vectors of real columns: 4 (or 8) independent
-    // FMAs per k, reading only the first vectors of each packed row; they write rows of NR floats into tile.
-    private static void micro4x1(float[] ap, int ai, float[] bp, int bi, int kb, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S),
-                c3 = FloatVector.zero(S);
-        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
-        }
-        c0.intoArray(tile, 0);
-        c1.intoArray(tile, NR);
-        c2.intoArray(tile, 2 * NR);
-        c3.intoArray(tile, 3 * NR);
-    }
-
-    private static void micro4x2(float[] ap, int ai, float[] bp, int bi, int kb, float[] tile) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S),
-                c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
-                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        for (int p = 0; p < kb; p++, ai += MR, bi += NR) {
+    // The other tiles of the study (see Tile): 6x2 is 12 accumulators + 2 B + 1 broadcast = 15 registers; 8x2 (16
+    // accumulators) and 12x2 (24) do not fit 16 ymm registers, and C2 spills; they fit AVX-512's 32.
+    private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 6, bi += 2 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
             a = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
             a = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
             a = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + L);
+        store2(c0_0, c0_1, c, ci, overwrite);
+        store2(c1_0, c1_1, c, ci + ldc, overwrite);
+        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
+        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
+        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
+        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
+    }
+
+    private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 8, bi += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        store2(c0_0, c0_1, c, ci, overwrite);
+        store2(c1_0, c1_1, c, ci + ldc, overwrite);
+        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
+        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
+        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
+        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
+        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
+        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
+    }
+
+    private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
+        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
+        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
+        FloatVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 12, bi += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            a = FloatVector.broadcast(S, ap[ai + 8]);
+            c8_0 = a.fma(b0, c8_0);
+            c8_1 = a.fma(b1, c8_1);
+            a = FloatVector.broadcast(S, ap[ai + 9]);
+            c9_0 = a.fma(b0, c9_0);
+            c9_1 = a.fma(b1, c9_1);
+            a = FloatVector.broadcast(S, ap[ai + 10]);
+            c10_0 = a.fma(b0, c10_0);
+            c10_1 = a.fma(b1, c10_1);
+            a = FloatVector.broadcast(S, ap[ai + 11]);
+            c11_0 = a.fma(b0, c11_0);
+            c11_1 = a.fma(b1, c11_1);
+        }
+        store2(c0_0, c0_1, c, ci, overwrite);
+        store2(c1_0, c1_1, c, ci + ldc, overwrite);
+        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
+        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
+        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
+        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
+        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
+        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
+        store2(c8_0, c8_1, c, ci + 8 * ldc, overwrite);
+        store2(c9_0, c9_1, c, ci + 9 * ldc, overwrite);
+        store2(c10_0, c10_1, c, ci + 10 * ldc, overwrite);
+        store2(c11_0, c11_1, c, ci + 11 * ldc, overwrite);
+    }
+
+    private static void edge4x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                  float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0, c2_0 = c0_0, c3_0 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+        }
+        c0_0.intoArray(tile, t);
+        c1_0.intoArray(tile, t + nr);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c3_0.intoArray(tile, t + 3 * nr);
+    }
+
+    private static void edge4x2(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                  float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0, c3_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+        }
+        c0_0.intoArray(tile, t);
+        c0_1.intoArray(tile, t + L);
+        c1_0.intoArray(tile, t + nr);
+        c1_1.intoArray(tile, t + nr + L);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c2_1.intoArray(tile, t + 2 * nr + L);
+        c3_0.intoArray(tile, t + 3 * nr);
+        c3_1.intoArray(tile, t + 3 * nr + L);
+    }
+
+    private static void edge2x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                  float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S), c1_0 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+        }
+        c0_0.intoArray(tile, t);
+        c1_0.intoArray(tile, t + nr);
+    }
+
+    private static void edge2x2(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                  float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+        }
+        c0_0.intoArray(tile, t);
+        c0_1.intoArray(tile, t + L);
+        c1_0.intoArray(tile, t + nr);
+        c1_1.intoArray(tile, t + nr + L);
     }
 
     private static void store(FloatVector v0, FloatVector v1, FloatVector v2, float[] c, int ci, boolean overwrite) {
@@ -441,12 +832,39 @@ final class VectorGemm {
         v2.intoArray(c, ci + 2 * L);
     }
 
-    // For shapes too small to repay packing. Each C row is swept 4 vectors at a time, and those 4 vectors stay in
-    // registers for the whole k loop: 4 independent FMAs per broadcast, C read and written once.
+    private static void store2(FloatVector v0, FloatVector v1, float[] c, int ci, boolean overwrite) {
+        if (!overwrite) {
+            v0 = FloatVector.fromArray(S, c, ci).add(v0);
+            v1 = FloatVector.fromArray(S, c, ci + L).add(v1);
+        }
+        v0.intoArray(c, ci);
+        v1.intoArray(c, ci + L);
+    }
+
+    // For shapes too small to repay packing (and conv1's k = 9). Four rows of C at a time, three vectors wide
+    // (tile rows4x3): 12 accumulators stay in registers for the whole k loop, each vector of B loaded once
+    // serves 4 rows and each broadcast of A 3 vectors, so the loop does 12 FMAs per 7 loads instead of the
+    // 4 per 5 of a single row (micro1x4, which now only takes the last m % 4 rows). C is read and written once.
+    // Every element is still one chain of k FMAs starting from C (or zero), so the bits are those of one row at
+    // a time. Narrower column tails: 4 rows x 1 vector, then scalar.
     static void gemmRows(boolean transA, int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff,
                          int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         int aRow = transA ? 1 : lda, aCol = transA ? lda : 1;
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int ai = aOff + i * aRow, ci = cOff + i * ldc;
+            int j = 0;
+            for (; j + 3 * L <= n; j += 3 * L) {
+                rows4x3(ai, aRow, aCol, k, a, b, bOff + j, ldb, c, ci + j, ldc, accumulate);
+            }
+            for (; j + L <= n; j += L) {
+                rows4x1(ai, aRow, aCol, k, a, b, bOff + j, ldb, c, ci + j, ldc, accumulate);
+            }
+            for (int r = 0; r < 4; r++) {
+                scalarTail(ai + r * aRow, aCol, k, a, b, bOff, ldb, c, ci + r * ldc, j, n, accumulate);
+            }
+        }
+        for (; i < m; i++) {
             int ai = aOff + i * aRow, ci = cOff + i * ldc;
             int j = 0;
             for (; j + 4 * L <= n; j += 4 * L) {
@@ -459,14 +877,91 @@ final class VectorGemm {
                 }
                 acc.intoArray(c, ci + j);
             }
-            for (; j < n; j++) {
-                float acc = accumulate ? c[ci + j] : 0f;
-                for (int p = 0, bi = bOff + j; p < k; p++, bi += ldb) {
-                    acc = Math.fma(a[ai + p * aCol], b[bi], acc);
-                }
-                c[ci + j] = acc;
-            }
+            scalarTail(ai, aCol, k, a, b, bOff, ldb, c, ci, j, n, accumulate);
         }
+    }
+
+    private static void scalarTail(int ai, int aCol, int k, float[] a, float[] b, int bOff, int ldb,
+                                   float[] c, int ci, int j, int n, boolean accumulate) {
+        for (; j < n; j++) {
+            float acc = accumulate ? c[ci + j] : 0f;
+            for (int p = 0, bi = bOff + j; p < k; p++, bi += ldb) {
+                acc = Math.fma(a[ai + p * aCol], b[bi], acc);
+            }
+            c[ci + j] = acc;
+        }
+    }
+
+    private static void rows4x3(int ai, int aRow, int aCol, int k, float[] a, float[] b, int bi, int ldb,
+                                float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, ci);
+            c01 = FloatVector.fromArray(S, c, ci + L);
+            c02 = FloatVector.fromArray(S, c, ci + 2 * L);
+            c10 = FloatVector.fromArray(S, c, ci + ldc);
+            c11 = FloatVector.fromArray(S, c, ci + ldc + L);
+            c12 = FloatVector.fromArray(S, c, ci + ldc + 2 * L);
+            c20 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c21 = FloatVector.fromArray(S, c, ci + 2 * ldc + L);
+            c22 = FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L);
+            c30 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+            c31 = FloatVector.fromArray(S, c, ci + 3 * ldc + L);
+            c32 = FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L);
+        } else {
+            c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = FloatVector.zero(S);
+        }
+        int a1 = ai + aRow, a2 = ai + 2 * aRow, a3 = ai + 3 * aRow;
+        for (int p = 0, ap = 0; p < k; p++, ap += aCol, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai + ap]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + ap]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + ap]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + ap]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+        }
+        store(c00, c01, c02, c, ci, true);
+        store(c10, c11, c12, c, ci + ldc, true);
+        store(c20, c21, c22, c, ci + 2 * ldc, true);
+        store(c30, c31, c32, c, ci + 3 * ldc, true);
+    }
+
+    private static void rows4x1(int ai, int aRow, int aCol, int k, float[] a, float[] b, int bi, int ldb,
+                                float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector c0, c1, c2, c3;
+        if (accumulate) {
+            c0 = FloatVector.fromArray(S, c, ci);
+            c1 = FloatVector.fromArray(S, c, ci + ldc);
+            c2 = FloatVector.fromArray(S, c, ci + 2 * ldc);
+            c3 = FloatVector.fromArray(S, c, ci + 3 * ldc);
+        } else {
+            c0 = c1 = c2 = c3 = FloatVector.zero(S);
+        }
+        int a1 = ai + aRow, a2 = ai + 2 * aRow, a3 = ai + 3 * aRow;
+        for (int p = 0, ap = 0; p < k; p++, ap += aCol, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[ai + ap]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + ap]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + ap]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + ap]).fma(b0, c3);
+        }
+        c0.intoArray(c, ci);
+        c1.intoArray(c, ci + ldc);
+        c2.intoArray(c, ci + 2 * ldc);
+        c3.intoArray(c, ci + 3 * ldc);
     }
 
     private static void micro1x4(int ai, int aCol, int k, float[] a, float[] b, int bi, int ldb,
@@ -498,15 +993,77 @@ final class VectorGemm {
 
     // C = A . B^T with both operands contiguous along k: each element is a dot product. Used when op(B) has so few
     // columns that a packed panel would be mostly padding (the weight gradient of a thin convolution).
+    // Four dots at a time (tile dots2x2: rows i, i+1 of A against rows j, j+1 of B): one dot alone is a chain
+    // bound by the FMA latency (2 accumulators, 4 cycles each: a quarter of the 2 FMAs per cycle), and loads two
+    // vectors per FMA; four dots run 8 independent chains and load each vector once for two FMAs. Each dot keeps
+    // the exact order of dot() (its own two accumulators, the same lane sum and tail), so the bits do not change.
     static void gemmDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, boolean accumulate) {
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int ci = cOff + i * ldc, ai = aOff + i * lda;
+            int j = 0;
+            for (; j + 2 <= n; j += 2) {
+                dots2x2(k, a, ai, lda, b, bOff + j * ldb, ldb, c, ci + j, ldc, accumulate);
+            }
+            for (; j < n; j++) {
+                for (int r = 0; r < 2; r++) {
+                    float d = dot(k, a, ai + r * lda, b, bOff + j * ldb);
+                    int at = ci + r * ldc + j;
+                    c[at] = accumulate ? c[at] + d : d;
+                }
+            }
+        }
+        for (; i < m; i++) {
             int ci = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
                 float d = dot(k, a, aOff + i * lda, b, bOff + j * ldb);
                 c[ci + j] = accumulate ? c[ci + j] + d : d;
             }
         }
+    }
+
+    private static void dots2x2(int k, float[] a, int ai, int lda, float[] b, int bi, int ldb,
+                                float[] c, int ci, int ldc, boolean accumulate) {
+        FloatVector s00 = FloatVector.zero(S), t00 = s00, s01 = s00, t01 = s00;
+        FloatVector s10 = s00, t10 = s00, s11 = s00, t11 = s00;
+        int a1 = ai + lda, b1 = bi + ldb;
+        int p = 0;
+        for (int bound = S.loopBound(k) - L; p < bound; p += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai + p), y0 = FloatVector.fromArray(S, a, ai + p + L);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + p), y1 = FloatVector.fromArray(S, a, a1 + p + L);
+            FloatVector u = FloatVector.fromArray(S, b, bi + p), v = FloatVector.fromArray(S, b, bi + p + L);
+            s00 = x0.fma(u, s00);
+            t00 = y0.fma(v, t00);
+            s10 = x1.fma(u, s10);
+            t10 = y1.fma(v, t10);
+            u = FloatVector.fromArray(S, b, b1 + p);
+            v = FloatVector.fromArray(S, b, b1 + p + L);
+            s01 = x0.fma(u, s01);
+            t01 = y0.fma(v, t01);
+            s11 = x1.fma(u, s11);
+            t11 = y1.fma(v, t11);
+        }
+        for (; p < S.loopBound(k); p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai + p), x1 = FloatVector.fromArray(S, a, a1 + p);
+            FloatVector u = FloatVector.fromArray(S, b, bi + p), v = FloatVector.fromArray(S, b, b1 + p);
+            s00 = x0.fma(u, s00);
+            s10 = x1.fma(u, s10);
+            s01 = x0.fma(v, s01);
+            s11 = x1.fma(v, s11);
+        }
+        float d00 = VectorElementwise.sumLanes(s00.add(t00)), d01 = VectorElementwise.sumLanes(s01.add(t01));
+        float d10 = VectorElementwise.sumLanes(s10.add(t10)), d11 = VectorElementwise.sumLanes(s11.add(t11));
+        for (; p < k; p++) {
+            d00 = Math.fma(a[ai + p], b[bi + p], d00);
+            d01 = Math.fma(a[ai + p], b[b1 + p], d01);
+            d10 = Math.fma(a[a1 + p], b[bi + p], d10);
+            d11 = Math.fma(a[a1 + p], b[b1 + p], d11);
+        }
+        c[ci] = accumulate ? c[ci] + d00 : d00;
+        c[ci + 1] = accumulate ? c[ci + 1] + d01 : d01;
+        c[ci + ldc] = accumulate ? c[ci + ldc] + d10 : d10;
+        c[ci + ldc + 1] = accumulate ? c[ci + ldc + 1] + d11 : d11;
     }
 
     // Two accumulators hide the FMA latency; one reduction at the end.

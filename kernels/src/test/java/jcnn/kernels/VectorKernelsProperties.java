@@ -59,12 +59,24 @@ class VectorKernelsProperties {
     record GemmCase(int m, int n, int k, boolean transA, boolean transB, boolean accumulate, int pad, long seed) {
     }
 
+    /** One sgemm under test: {@link Kernels#sgemm}, or one path of VectorGemm called directly. */
+    @FunctionalInterface
+    interface Gemm {
+        void run(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate);
+    }
+
     private void checkGemm(Kernels v, GemmCase g) {
         checkGemm(v, g.transA, g.transB, g.m, g.n, g.k, g.accumulate, g.pad, new Random(g.seed));
     }
 
-    private void checkGemm(Kernels v, boolean transA, boolean transB, int m, int n, int k, boolean accumulate,
-                           int pad, Random r) {
+    private float[] checkGemm(Kernels v, boolean transA, boolean transB, int m, int n, int k, boolean accumulate,
+                              int pad, Random r) {
+        return checkGemm(v.name(), v::sgemm, transA, transB, m, n, k, accumulate, pad, r);
+    }
+
+    private float[] checkGemm(String name, Gemm v, boolean transA, boolean transB, int m, int n, int k,
+                              boolean accumulate, int pad, Random r) {
         int aOff = r.nextInt(5), bOff = r.nextInt(5), cOff = r.nextInt(5);
         int lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad;
         float[] a = Compare.random(r, aOff + (transA ? k : m) * lda);
@@ -72,7 +84,7 @@ class VectorKernelsProperties {
         float[] c = Compare.random(r, cOff + m * ldc);
         float[] expected = c.clone();
         scalar.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, expected, cOff, ldc, accumulate);
-        v.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        v.run(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         // The error of a float sum scales with the sum of the magnitudes of its terms: compute that bound.
         float[] bound = new float[c.length];
         float[] absA = abs(a), absB = abs(b);
@@ -80,7 +92,7 @@ class VectorKernelsProperties {
         for (int i = 0; i < bound.length; i++) {
             bound[i] += Math.abs(expected[i]);
         }
-        Compare.assertCloseTo(v.name() + " sgemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m
+        Compare.assertCloseTo(name + " sgemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " m=" + m
                 + " n=" + n + " k=" + k + " acc=" + accumulate + " pad=" + pad, expected, c, bound, c.length, ABS, REL);
         // The padding between rows of C must be untouched.
         for (int i = 0; i < m; i++) {
@@ -89,6 +101,7 @@ class VectorKernelsProperties {
                 assertEquals(expected[idx], c[idx], "padding of C written at " + idx);
             }
         }
+        return c;
     }
 
     private static float[] abs(float[] x) {
@@ -116,6 +129,37 @@ class VectorKernelsProperties {
         qt("packedSgemmMatchesScalar", 12).forAll(cases).checkAssert(g -> checkGemm(vector, g));
     }
 
+    /**
+     * Every register tile of the packed path (VectorGemm.Tile), on awkward shapes that the dispatch would send
+     * elsewhere too (m, n, k of 1, primes, tails shorter than a vector, several kc slabs), 1 and 3 threads: each
+     * matches the scalar reference, and all tiles give the same bits, since they sum every element in the same
+     * order (the tile study may choose any of them without moving a weight hash).
+     */
+    @Test
+    void everyTileOfThePackedPathMatchesScalarAndTheOthers() {
+        Gen<GemmCase> cases = in -> new GemmCase(awkwardSize().generate(in), awkwardSize().generate(in),
+                range(1, 300).generate(in), bools().generate(in), bools().generate(in), bools().generate(in),
+                range(0, 5).generate(in), seeds().generate(in));
+        qt("everyTileOfThePackedPathMatchesScalarAndTheOthers", 30).forAll(cases).checkAssert(g -> {
+            float[] first = null;
+            for (VectorGemm.Tile t : VectorGemm.Tile.values()) {
+                for (int threads : new int[] {1, 3}) {
+                    Gemm packed = (tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) ->
+                            VectorGemm.packedGemm(t, tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                                    acc, threads);
+                    float[] c = checkGemm(vector.name() + " tile " + t.label() + " threads " + threads, packed,
+                            g.transA, g.transB, g.m, g.n, g.k, g.accumulate, g.pad, new Random(g.seed));
+                    if (first == null) {
+                        first = c;
+                    } else {
+                        Compare.assertSame(vector.name() + " tile " + t.label() + " threads " + threads
+                                + " against tile " + VectorGemm.Tile.values()[0].label() + " " + g, first, c, c.length);
+                    }
+                }
+            }
+        });
+    }
+
     @Test
     void sgemmCrossesEveryBlockBoundary() {
         Random r = new Random(42);
@@ -141,6 +185,34 @@ class VectorKernelsProperties {
                 } else {
                     Compare.assertSame(vector.name() + " sgemm " + t + " with " + threads + " threads",
                             reference, c, c.length);
+                }
+            }
+        }
+    }
+
+    /**
+     * The thin shapes that skip packing split their rows of C over the threads once they have 1M multiply-adds per
+     * thread: the row GEMM (k <= 16, NN and TN) and the dot products (NT with a thin op(B)), each past 3M
+     * multiply-adds so that 2 and 3 threads really split. Same bits at 1, 2 and 3 threads.
+     */
+    @Test
+    void thinSgemmIsBitIdenticalForAnyThreadCount() {
+        Random r = new Random(11);
+        int[][] shapes = {{7001, 40, 12, 0}, {7001, 40, 12, 1}, {17, 9, 20011, 2}};
+        for (int[] s : shapes) {
+            int m = s[0], n = s[1], k = s[2];
+            boolean transA = s[3] == 1, transB = s[3] == 2;
+            float[] a = Compare.random(r, m * k), b = Compare.random(r, k * n), c0 = Compare.random(r, m * n);
+            float[] reference = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                float[] c = c0.clone();
+                new VectorKernels(threads).sgemm(transA, transB, m, n, k, a, 0, transA ? m : k,
+                        b, 0, transB ? k : n, c, 0, n, true);
+                if (reference == null) {
+                    reference = c;
+                } else {
+                    Compare.assertSame(vector.name() + " thin sgemm " + m + "x" + n + "x" + k + " op " + s[3]
+                            + " with " + threads + " threads", reference, c, c.length);
                 }
             }
         }
