@@ -66,12 +66,12 @@ class RecipeTest {
         Recipe fast = Recipe.fromProperties(props("recipe", "fast"));
         assertEquals(Recipe.named("fast"), fast);
         assertTrue(fast.overrides().isEmpty());
-        Recipe changed = Recipe.fromProperties(props("recipe", "best", "epochs", "2", "flip", "false"));
+        Recipe changed = Recipe.fromProperties(props("recipe", "best", "epochs", "2", "flip", "true"));
         assertEquals("best", changed.name());
         assertEquals(2, changed.epochs());
         assertEquals(Recipe.named("best").ema(), changed.ema());
         assertEquals(List.of("epochs", "flip"), List.copyOf(changed.overrides().keySet()));
-        assertTrue(changed.describe().endsWith("(recipe best with epochs=2 flip=false)"), changed.describe());
+        assertTrue(changed.describe().endsWith("(recipe best with epochs=2 flip=true)"), changed.describe());
         assertEquals("invalid recipe=quick: expected one of [default, fast, best, seed]",
                 assertThrows(IllegalArgumentException.class,
                         () -> Recipe.fromProperties(props("recipe", "quick"))).getMessage());
