@@ -115,8 +115,22 @@ public final class Main {
             out.print(Setting.help());
             return;
         }
+        if (!parsed.mode().usesRunFolder()) {
+            parsed.mode().run(parsed, out);
+            return;
+        }
         try (RunFolder folder = parsed.claimRunFolder()) {   // locked until the job ends; an unused one is removed
             parsed.mode().run(parsed.in(folder.dir()), out);
+        }
+    }
+
+    /** The runnable jar this program runs from; null when it runs from class folders (mvn exec:java, tests). */
+    static String runningJar() {
+        try {
+            Path p = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return p.toString().endsWith(".jar") ? p.toString() : null;
+        } catch (java.net.URISyntaxException | SecurityException | NullPointerException e) {
+            return null;
         }
     }
 

@@ -12,4 +12,9 @@ sealed interface Mode permits TrainMode, EvaluateMode, CompareMode, GridMode {
 
     /** Runs, printing to {@code out}; the settings were checked, the run folder is not created yet. */
     void run(Settings settings, PrintStream out) throws IOException;
+
+    /** Whether the mode writes a run folder; one that only prints ({@code grid.list}) claims none. */
+    default boolean usesRunFolder() {
+        return true;
+    }
 }

@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import jcnn.training.Recipe;
 
 /**
  * One setting of the main program, as the help text and the README's settings table show it: its name (a system
@@ -48,6 +49,9 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     "download the data (https, checksum-pinned) when it is nowhere on disk", ALL_MODES),
             new Setting("jcnn.cache", "path", "~/.cache/jcnn", "a folder", "where downloaded data is kept",
                     ALL_MODES),
+            new Setting("recipe", "choice", "default", "default, fast, best, seed",
+                    "a named recipe whose values the settings below override (docs/recipes.md; --help lists them)",
+                    TRAINING),
             new Setting("epochs", "integer", "15 (compare: 1)", ">= 1", "training epochs", TRAINING),
             new Setting("optimizer", "choice", "sgd", "sgd, seed, sam, adam, adamw",
                     "sgd; seed (the notebook's own); sam (Foret et al.); adam; adamw", TRAINING),
@@ -56,7 +60,8 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     TRAINING),
             new Setting("weightDecay", "number", "5e-4", ">= 0", "L2 weight decay (decoupled for adamw)",
                     TRAINING),
-            new Setting("schedule", "choice", "cosine", "constant, step, cosine", "the learning-rate schedule",
+            new Setting("schedule", "choice", "cosine", "constant, step, cosine, onecycle",
+                    "the learning-rate schedule (onecycle: PyTorch's OneCycleLR, warm-up and cosine)",
                     TRAINING),
             new Setting("warmup", "integer", "0", "[0, epochs)", "linear warm-up epochs", TRAINING),
             new Setting("seed", "integer", "20261126", "any",
@@ -65,6 +70,17 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     "train on the first N training images only (quick runs)", TRAINING),
             new Setting("validation", "number", "0.2", "[0, 1); grid needs > 0",
                     "the held-out fraction of the training set (the seed's 80/20 split)", TRAINING),
+            // The recipes' ingredients (issue 17): all off in recipe=default; docs/recipes.md measures each.
+            new Setting("crop", "integer", "0", "0 .. 8",
+                    "augmentation: random crop from the image padded by this many black pixels (0 = off)", TRAINING),
+            new Setting("flip", "flag", "false", "true, false",
+                    "augmentation: flip half of the training images left to right", TRAINING),
+            new Setting("labelSmoothing", "number", "0", "[0, 1)",
+                    "label smoothing of the cross-entropy loss (PyTorch's label_smoothing)", TRAINING),
+            new Setting("ema", "number", "0", "[0, 1)",
+                    "decay of an average of the weights used for validation and the test (0 = off)", TRAINING),
+            new Setting("lrScaling", "choice", "none", "none, linear, sqrt",
+                    "scale lr with batch / 64: none, linear or sqrt", TRAINING),
             new Setting("batch", "integer", "64", ">= 1, at most the training images", "images per step",
                     EnumSet.of(Job.TRAIN, Job.COMPARE)),
             new Setting("lr", "number", "0.05", "> 0", "the base learning rate of the schedule",
@@ -80,6 +96,16 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     "evaluate these weights instead of training", EnumSet.of(Job.EVALUATE)),
             new Setting("grid", "flag", "false", "true, false",
                     "the seed's grid search (batch x lr x rho, which it sets), then train the best point",
+                    EnumSet.of(Job.GRID)),
+            // The grid as independent runs (issue 17), for a batch scheduler: docs/grid.md.
+            new Setting("grid.list", "flag", "false", "true, false",
+                    "print one command per grid point (each grid.point=K out=OUT/point-K), run nothing",
+                    EnumSet.of(Job.GRID)),
+            new Setting("grid.point", "integer", "", "0 .. 7",
+                    "train grid point K alone into the run folder (grid-point.json; no test set)",
+                    EnumSet.of(Job.GRID)),
+            new Setting("grid.merge", "path", "", "a folder of grid.point run folders",
+                    "rank the points' folders by validation, then train and report the best",
                     EnumSet.of(Job.GRID)),
             new Setting("compare", "flag", "false", "true, false",
                     "train the same recipe on the scalar and the vector kernels and compare them",
@@ -185,7 +211,8 @@ record Setting(String name, String type, String defaultValue, String allowed, St
         StringBuilder sb = new StringBuilder();
         sb.append("jcnn: train the seed CNN on Fashion-MNIST, evaluate it on the official test set.\n");
         sb.append("usage: mvn -q compile exec:java -Dname=value ...  |  java -jar jcnn.jar --name value ...\n");
-        sb.append("modes: train (default; resume=DIR continues a run), evaluate (weights=FILE), grid (grid=true),"
+        sb.append("modes: train (default; resume=DIR continues a run), evaluate (weights=FILE), grid (grid=true,"
+                + " grid.list, grid.point=K, grid.merge=DIR),"
                 + " compare (compare=true)\n");
         String group = null;
         for (Setting s : ALL) {
@@ -198,6 +225,9 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     s.defaultValue.isEmpty() ? "none" : s.defaultValue, s.allowed));
             sb.append(String.format(Locale.ROOT, "  %-14s %s%n", "", s.meaning));
         }
+        sb.append("\nnamed recipes (recipe=NAME; any setting above overrides its value, and the run's first lines and"
+                + " report say which did)\n");
+        sb.append(Recipe.namedRecipesText());
         return sb.toString();
     }
 

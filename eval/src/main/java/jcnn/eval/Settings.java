@@ -13,6 +13,7 @@ import jcnn.eval.compare.Comparison;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
 import jcnn.training.Checkpoint;
+import jcnn.training.GridSearch;
 import jcnn.training.NanPolicy;
 import jcnn.training.Recipe;
 import jcnn.training.RunFolder;
@@ -86,6 +87,11 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             }
         }
         given.putAll(arguments(args));
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            if (e.getValue().isBlank() && Setting.named(e.getKey()).type().equals("flag")) {
+                e.setValue("true");   // -Dgrid.list, like --grid.list: a flag named alone is on
+            }
+        }
         given.forEach(p::setProperty);
         for (Map.Entry<String, String> e : given.entrySet()) {
             if (e.getValue().isBlank()) {
@@ -121,12 +127,14 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
         Path resume = optionalPath(p, "resume");
         Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(p, resume, recipe, weights, false);
-        Path runDir = resume == null ? runFolder(p) : resumeFolder(p, resume);
+        GridMode grid = job == Setting.Job.GRID ? gridMode(p, given, recipe, nanPolicy) : null;
+        Path runDir = resume != null ? resumeFolder(p, resume)
+                : grid != null && !grid.usesRunFolder() ? listFolder(p) : runFolder(p);
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
             case EVALUATE -> new EvaluateMode(weights);
-            case GRID -> new GridMode(recipe, nanPolicy);
+            case GRID -> grid;
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
         Claim claim = resume != null ? Claim.RESUME : optionalPath(p, "out") == null ? Claim.DEFAULT : Claim.GIVEN;
@@ -170,6 +178,40 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         }
     }
 
+    /** Which way the grid runs: grid=true, grid.list, grid.point=K or grid.merge=DIR (one of them). */
+    private static GridMode gridMode(Properties p, Map<String, String> given, Recipe recipe, NanPolicy nanPolicy)
+            throws IOException {
+        if (given.containsKey("grid.point")) {
+            String v = given.get("grid.point").trim();
+            int n = GridSearch.SEED_GRID.size(), k;
+            try {
+                k = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                k = -1;
+            }
+            if (k < 0 || k >= n) {
+                throw new IllegalArgumentException("invalid grid.point=" + v + ": expected an integer in [0, "
+                        + (n - 1) + "] (the seed's grid has " + n + " points; grid.list prints them)");
+            }
+            return new GridMode(recipe, nanPolicy, GridMode.Action.POINT, k, List.of(), given);
+        }
+        if (given.containsKey("grid.merge")) {
+            Path dir = optionalPath(p, "grid.merge");
+            return new GridMode(recipe, nanPolicy, GridMode.Action.MERGE, -1, GridMode.readPoints(dir, given),
+                    given);
+        }
+        if (flag(p, "grid.list")) {
+            return new GridMode(recipe, nanPolicy, GridMode.Action.LIST, -1, List.of(), given);
+        }
+        return new GridMode(recipe, nanPolicy);
+    }
+
+    /** grid.list's base folder for the points: out, or a new default name; it prints and creates nothing. */
+    private static Path listFolder(Properties p) {
+        Path dir = optionalPath(p, "out");
+        return dir != null ? dir : RunFolder.defaultPath(LocalDateTime.now());
+    }
+
     /** The one mode the settings select; two at once is an error. */
     private static Setting.Job job(Properties p, Map<String, String> given) {
         List<String> modes = new ArrayList<>();
@@ -181,6 +223,14 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         }
         if (flag(p, "grid")) {
             modes.add("grid=true");
+        }
+        if (flag(p, "grid.list")) {
+            modes.add("grid.list=true");
+        }
+        for (String key : List.of("grid.point", "grid.merge")) {
+            if (given.containsKey(key)) {
+                modes.add(key + "=" + given.get(key).trim());
+            }
         }
         if (given.containsKey("resume")) {
             modes.add("resume=" + given.get("resume").trim());
@@ -195,7 +245,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         if (given.containsKey("weights")) {
             return Setting.Job.EVALUATE;
         }
-        return flag(p, "grid") ? Setting.Job.GRID : Setting.Job.TRAIN;
+        boolean grid = flag(p, "grid") || flag(p, "grid.list") || given.containsKey("grid.point")
+                || given.containsKey("grid.merge");
+        return grid ? Setting.Job.GRID : Setting.Job.TRAIN;
     }
 
     private static String ignoredBecause(Setting s, Setting.Job job) {

@@ -42,8 +42,8 @@ final class TestReport {
     /** Writes report.txt and report.html (with its figures) into {@code runDir}, and says so. */
     static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
                       PrintStream out) throws IOException {
-        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.asMap(), kernels,
-                history);
+        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.reportMap(),
+                kernels, history);
         out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors,"
                 + " checkpoint.safetensors)");
     }

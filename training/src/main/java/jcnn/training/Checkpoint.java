@@ -181,7 +181,10 @@ public record Checkpoint(Recipe recipe, int epoch, int stepsPerEpoch, int trainI
 
         Properties settings = new Properties();
         for (String key : Recipe.KEYS) {
-            settings.setProperty(key, f.text(RECIPE + key));
+            String value = in.metadata().get(RECIPE + key);
+            if (value != null || !Recipe.KEYS_SINCE_RECIPES.contains(key)) {   // older checkpoints lack those
+                settings.setProperty(key, value != null ? value : f.text(RECIPE + key));
+            }
         }
         Recipe recipe;
         try {

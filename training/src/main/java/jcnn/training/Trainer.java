@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import jcnn.core.BufferPool;
 import jcnn.core.Engine;
-import jcnn.core.Ops;
 import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
+import jcnn.training.data.Augmentation;
 import jcnn.training.data.Batcher;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.MemoryBudget;
@@ -53,8 +53,11 @@ import jcnn.training.optim.Optimizers;
  * checkpointed: training stops there.
  *
  * <p>The computation runs on the calling thread, with the kernels current there ({@link Engine#kernels()}, set
- * with {@link Engine#using}). Non-goals: data augmentation, early stopping, gradient clipping, mixed precision,
- * checkpoints in the middle of an epoch.
+ * with {@link Engine#using}). The recipe's ingredients beyond the optimizer: augmentation of the training batches
+ * ({@link Augmentation}, in the {@link Batcher}), label smoothing ({@link Losses}), a learning rate scaled with the
+ * batch ({@link Recipe#scaledLr()}) and an average of the weights ({@link WeightAverage}) that validation, the kept
+ * best weights and so the test use. Non-goals: early stopping, gradient clipping, mixed precision, checkpoints in
+ * the middle of an epoch.
  */
 public final class Trainer {
 
@@ -146,6 +149,10 @@ public final class Trainer {
     public Trainer resume(Checkpoint checkpoint, String source) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         run.checkResumable(checkpoint, source);
+        if (recipe.ema() > 0) {
+            throw new IllegalArgumentException("cannot resume from " + source + ": a run with ema="
+                    + recipe.ema() + " keeps an average of the weights that checkpoints do not hold yet");
+        }
         this.resumeFrom = checkpoint;
         this.resumeSource = source;
         return this;
@@ -197,9 +204,15 @@ public final class Trainer {
         Kernels kernels = Engine.kernels();
         int batch = recipe.batch();
         Batcher batcher = new Batcher(train, batch, recipe.seed());
+        Augmentation augmentation = new Augmentation(recipe.cropPadding(), recipe.flip());
+        if (augmentation.enabled()) {
+            batcher.augment(augmentation);
+        }
+        WeightAverage average = recipe.ema() > 0 ? new WeightAverage(List.copyOf(parameters.values()), recipe.ema())
+                : null;
         int steps = batcher.batchCount();
         long totalSteps = (long) steps * recipe.epochs();
-        LrSchedule schedule = LrSchedule.named(recipe.schedule(), recipe.lr(), totalSteps)
+        LrSchedule schedule = LrSchedule.named(recipe.schedule(), recipe.scaledLr(), totalSteps)
                 .withWarmup((long) steps * recipe.warmupEpochs());
         run.begin(resumeFrom, resumeSource, steps, train.size(), validation.size(), checkpointFile, kernels.name());
         resumeFrom = null;
@@ -232,6 +245,9 @@ public final class Trainer {
                     batcher.fill(b, buf.images, buf.labels);
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
                     if (guard.step(epoch, b, () -> trainStep(buf, stats, guard, pool))) {
+                        if (average != null) {
+                            average.update();
+                        }
                         bar.step(stats.lossSum / stats.images, stats.correct / (double) stats.images);
                     }
                 }
@@ -244,9 +260,15 @@ public final class Trainer {
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
 
+            if (average != null) {
+                average.swap();   // validate, and keep as best, the average; train on from the weights themselves
+            }
             Evaluation v = Evaluator.evaluate(model, validation, Evaluator.BATCH, false);
             double accuracy = validation.size() == 0 ? Double.NaN : v.accuracy();
             boolean isBest = run.offer(epoch, accuracy);
+            if (average != null) {
+                average.swap();
+            }
             EpochMetrics m = new EpochMetrics(epoch, recipe.epochs(),
                     stats.images == 0 ? Double.NaN : stats.lossSum / stats.images,
                     stats.images == 0 ? Double.NaN : stats.correct / (double) stats.images,
@@ -274,7 +296,7 @@ public final class Trainer {
             optimizer.step(() -> {
                 optimizer.zeroGrad();
                 Tensor logits = model.forward(buf.x);
-                Tensor loss = Ops.crossEntropy(logits, buf.labels);
+                Tensor loss = Losses.crossEntropy(logits, buf.labels, recipe.labelSmoothing());
                 guard.requireFiniteLoss(loss);
                 loss.backward();
                 guard.requireFiniteGradients();

@@ -142,7 +142,7 @@ class ComparisonTest {
         }
         assertTrue(md.contains("| same predicted class | 1.0000 | 400 of 400 images |"), md);
         assertTrue(md.contains("| max \\|logit difference\\| | 0 | every logit equal |"), md);
-        assertTrue(md.contains("- recipe: epochs=2 batch=32"), md);
+        assertTrue(md.contains("- recipe: recipe=default epochs=2 batch=32"), md);
     }
 
     // ---------------------------------------------------------------------------------------------------------

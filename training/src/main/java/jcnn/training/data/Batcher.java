@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
  * at epoch 7 sees the same batches as an uninterrupted one. Like PyTorch's {@code DataLoader} default, the last
  * batch of an epoch is kept even when it is smaller; {@link #fill} says how many images it copied.
  * Not thread-safe: one batcher per training loop.
+ *
+ * <p>With an {@link Augmentation} ({@link #augment}), every batch of a shuffled epoch is augmented as it is copied,
+ * from a generator seeded by (seed, epoch, batch): the augmented images, too, depend on nothing else.
  */
 public final class Batcher {
 
@@ -17,6 +20,10 @@ public final class Batcher {
     private final int batchSize;
     private final long seed;
     private final int[] order;
+    private Augmentation augmentation = Augmentation.NONE;
+    private float[] scratch;
+    /** The epoch of the current order; 0 in the dataset's own order, which is never augmented. */
+    private int epoch;
 
     public Batcher(Dataset data, int batchSize, long seed) {
         if (batchSize <= 0) {
@@ -33,6 +40,14 @@ public final class Batcher {
     public void shuffle(int epoch) {
         inOrder();
         Dataset.shuffle(order, new SplittableRandom(epochSeed(seed, epoch)));
+        this.epoch = epoch;
+    }
+
+    /** Augments the batches of every shuffled epoch from now on; returns this. */
+    public Batcher augment(Augmentation augmentation) {
+        this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
+        this.scratch = new float[data.imageSize()];
+        return this;
     }
 
     /** Back to the dataset's own order (evaluation, or a deterministic first look). */
@@ -40,6 +55,7 @@ public final class Batcher {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
+        epoch = 0;
     }
 
     /**
@@ -49,6 +65,12 @@ public final class Batcher {
      */
     static long epochSeed(long seed, int epoch) {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1L))).nextLong();
+    }
+
+    /** The seed of batch {@code batch}'s augmentation in epoch {@code epoch}: a stream apart from the order's. */
+    static long augmentationSeed(long seed, int epoch, int batch) {
+        return new SplittableRandom(epochSeed(seed ^ 0x5DEECE66DL, epoch) + 0xBF58476D1CE4E5B9L * (batch + 1L))
+                .nextLong();
     }
 
     public int batchSize() {
@@ -76,6 +98,10 @@ public final class Batcher {
                     + labels.length + " labels for " + n + " images of " + data.imageSize());
         }
         data.gather(order, from, n, images, labels);
+        if (augmentation.enabled() && epoch > 0) {
+            augmentation.apply(images, n, data.rows(), data.cols(), new SplittableRandom(augmentationSeed(seed,
+                    epoch, batch)), scratch);
+        }
         return n;
     }
 

@@ -25,13 +25,13 @@ public final class Optimizers {
             case "sgd":
                 return sgd(recipe, params);
             case "seed":
-                return new SeedOptimizer(params, recipe.lr(), recipe.rho());
+                return new SeedOptimizer(params, recipe.scaledLr(), recipe.rho());
             case "sam":
                 return new Sam(sgd(recipe, params), recipe.rho());
             case "adam":
-                return new Adam(params, recipe.lr(), recipe.weightDecay());
+                return new Adam(params, recipe.scaledLr(), recipe.weightDecay());
             case "adamw":
-                return new AdamW(params, recipe.lr(), recipe.weightDecay());
+                return new AdamW(params, recipe.scaledLr(), recipe.weightDecay());
             default:
                 // Recipe validates the name, so this is a new name added there and not here.
                 throw new IllegalArgumentException("no optimizer for '" + recipe.optimizer() + "'");
@@ -39,6 +39,6 @@ public final class Optimizers {
     }
 
     private static Sgd sgd(Recipe r, List<Tensor> params) {
-        return new Sgd(params, r.lr(), r.momentum(), r.nesterov(), r.weightDecay());
+        return new Sgd(params, r.scaledLr(), r.momentum(), r.nesterov(), r.weightDecay());
     }
 }
