@@ -3,6 +3,8 @@ package jcnn.core;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Writes a tensor's values as PyTorch's {@code print(tensor)} does, so that a student who knows one reads the
@@ -12,9 +14,9 @@ import java.math.RoundingMode;
  * integers printed as {@code 2.}; scientific notation when the largest and smallest non-zero magnitudes differ by
  * more than 1000, the largest exceeds 1e8 or the smallest is under 1e-4; a tensor of more than 1000 elements is
  * summarised, each dimension longer than 6 showing its first and last 3 entries around {@code ...}; lines of at
- * most 80 characters. Numbers are rounded from the exact value of the float (half to even), as Python's
- * formatting does. One difference: PyTorch chooses the number format from the printed entries of a summarised
- * tensor, this class from all of them.
+ * most 80 characters. The number format is chosen from the entries that are printed (all of them, or the edges
+ * of a summarised tensor). Numbers are rounded from the exact value of the float (half to even), as Python's
+ * formatting does.
  *
  * <p>Non-goals: print options, other dtypes, complex numbers.
  */
@@ -33,7 +35,7 @@ final class TensorFormat {
     /** {@code tensor([...])} without the suffix: the values only. */
     static String values(float[] data, int[] shape) {
         boolean summarise = data.length > THRESHOLD;
-        Formatter f = new Formatter(data);
+        Formatter f = new Formatter(summarise ? printed(data, shape) : data);
         StringBuilder sb = new StringBuilder(PREFIX);
         if (shape.length == 0) {
             sb.append(f.format(data[0]).strip());
@@ -41,6 +43,30 @@ final class TensorFormat {
             block(sb, data, shape, 0, 0, PREFIX.length(), summarise, f);
         }
         return sb.toString();
+    }
+
+    /** The entries a summarised tensor shows: along every dimension longer than 6, the first 3 and the last 3. */
+    private static float[] printed(float[] data, int[] shape) {
+        List<Integer> offsets = new ArrayList<>(List.of(0));
+        int stride = data.length;
+        for (int n : shape) {
+            stride /= n;
+            List<Integer> next = new ArrayList<>();
+            for (int o : offsets) {
+                for (int i = 0; i < n; i++) {
+                    if (n > 2 * EDGE_ITEMS && i == EDGE_ITEMS) {
+                        i = n - EDGE_ITEMS;
+                    }
+                    next.add(o + i * stride);
+                }
+            }
+            offsets = next;
+        }
+        float[] v = new float[offsets.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = data[offsets.get(i)];
+        }
+        return v;
     }
 
     /** Dimension {@code d} of the block of values starting at {@code offset}, indented by {@code indent}. */

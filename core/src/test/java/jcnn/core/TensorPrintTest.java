@@ -108,6 +108,18 @@ class TensorPrintTest {
     }
 
     @Test
+    void aSummarisedTensorChoosesItsFormatFromThePrintedEntries() {
+        // as PyTorch does: a tiny value that is not printed does not switch the whole tensor to 1e notation
+        float[] v = new float[1001];
+        java.util.Arrays.fill(v, 0.5f);
+        v[500] = 1e-6f;
+        assertEquals("tensor([0.5000, 0.5000, 0.5000,  ..., 0.5000, 0.5000, 0.5000])", values(Tensor.of(v, 1001)));
+        v[1000] = 1e-6f;
+        assertEquals("tensor([5.0000e-01, 5.0000e-01, 5.0000e-01,  ..., 5.0000e-01, 5.0000e-01,\n"
+                   + "        1.0000e-06])", values(Tensor.of(v, 1001)));
+    }
+
+    @Test
     void higherDimensionsAreSeparatedByBlankLines() {
         // torch.arange(8.).reshape(2, 2, 2)
         assertEquals("tensor([[[0., 1.],\n"
