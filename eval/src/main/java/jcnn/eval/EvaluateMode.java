@@ -36,7 +36,7 @@ record EvaluateMode(Path weights) implements Mode {
             Files.createDirectories(settings.runDir());
             TestReport.write(settings.runDir(), "Fashion-MNIST seed CNN, weights " + weights.getFileName() + ", "
                     + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
-                    settings.kernels(), List.of());
+                    settings.kernels(), List.of(), settings.data());
             out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
             out.println(TestReport.accuracyLine(results));
         }
