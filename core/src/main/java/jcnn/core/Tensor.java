@@ -155,7 +155,7 @@ public final class Tensor {
      */
     public void onBackward(Backward fn) {
         if (op == null || backward != null) {
-            throw new IllegalStateException("onBackward: " + this + " is not a fresh op output from result()");
+            throw new IllegalStateException("onBackward: " + describe() + " is not a fresh op output from result()");
         }
         if (requiresGrad) {
             this.backward = Objects.requireNonNull(fn, "fn");
@@ -217,7 +217,7 @@ public final class Tensor {
      */
     public Tensor requiresGrad(boolean wanted) {
         if (parents.length > 0) {
-            throw new IllegalStateException("requiresGrad: " + this + " is the output of an op; only leaf tensors"
+            throw new IllegalStateException("requiresGrad: " + describe() + " is the output of an op; only leaf tensors"
                     + " can be marked");
         }
         this.requiresGrad = wanted;
@@ -253,7 +253,7 @@ public final class Tensor {
      */
     public void backward() {
         if (data.length != 1) {
-            throw new IllegalStateException("backward: " + this + " is not a scalar; pass the output gradient with"
+            throw new IllegalStateException("backward: " + describe() + " is not a scalar; pass the output gradient with"
                     + " backward(gradient)");
         }
         runBackward(ONE);
@@ -272,7 +272,7 @@ public final class Tensor {
 
     private void runBackward(float[] seed) {
         if (!requiresGrad) {
-            throw new IllegalStateException("backward: " + this + " does not require a gradient (no input of it"
+            throw new IllegalStateException("backward: " + describe() + " does not require a gradient (no input of it"
                     + " requires one, or it was computed under NoGrad)");
         }
         List<Tensor> order = topologicalOrder();
@@ -296,7 +296,7 @@ public final class Tensor {
             for (Tensor p : t.parents) {
                 // Kernels write straight into the parents' buffers, so a wrong size would be a bug in an op.
                 if (p != null && p.grad != null && p.grad.length != p.data.length) {
-                    throw new IllegalStateException("backward of " + t.op + ": gradient of " + p + " has "
+                    throw new IllegalStateException("backward of " + t.op + ": gradient of " + p.describe() + " has "
                             + p.grad.length + " elements");
                 }
             }
@@ -403,8 +403,34 @@ public final class Tensor {
         return (int) size;
     }
 
+    /**
+     * The tensor as PyTorch prints it, then its shape and where it came from, e.g.
+     * <pre>
+     * tensor([[ 1.0000, -2.5000],
+     *         [ 3.0000,  0.5000]], shape=(2,2), requiresGrad=true)
+     * tensor([ 2., -5.], shape=(2), grad_fn=&lt;mul&gt;)
+     * tensor(3.5000, shape=(), op=sum)
+     * </pre>
+     * Values use PyTorch's default print options (4 decimals, scientific notation for wide ranges; more than
+     * 1000 elements are summarised with {@code ...}, 3 items at each end of every long dimension). The suffix
+     * follows PyTorch too: an op output in a recorded graph names its op as {@code grad_fn} (which implies that it
+     * requires a gradient), a leaf whose gradient is wanted says {@code requiresGrad=true}, and an op output with
+     * no graph behind it (computed under {@link NoGrad}, or from inputs that need no gradient) names its op only.
+     * Error messages use the short form {@code Tensor(2,2) from mul} instead.
+     */
     @Override
     public String toString() {
+        String suffix = ", shape=" + shapeString();
+        if (op != null) {
+            suffix += requiresGrad ? ", grad_fn=<" + op + ">" : ", op=" + op;
+        } else if (requiresGrad) {
+            suffix += ", requiresGrad=true";
+        }
+        return TensorFormat.values(data, shape) + suffix + ")";
+    }
+
+    /** The short form for messages: {@code Tensor(2,3) from mul requiresGrad}, no values. */
+    String describe() {
         return "Tensor" + shapeString() + (op != null ? " from " + op : "") + (requiresGrad ? " requiresGrad" : "");
     }
 }

@@ -5,17 +5,15 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import jcnn.core.Engine;
-import jcnn.eval.io.Hdf5Weights;
+import jcnn.eval.io.ModelWeights;
 import jcnn.eval.report.TestResults;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
-import jcnn.training.nn.Weights;
 
 /**
  * Evaluates given weights ({@code weights=FILE}) on the test set instead of training: the seed study's HDF5 files
@@ -38,7 +36,7 @@ record EvaluateMode(Path weights) implements Mode {
             Files.createDirectories(settings.runDir());
             TestReport.write(settings.runDir(), "Fashion-MNIST seed CNN, weights " + weights.getFileName() + ", "
                     + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
-                    settings.kernels(), List.of());
+                    settings.kernels(), List.of(), settings.data());
             out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
             out.println(TestReport.accuracyLine(results));
         }
@@ -46,13 +44,6 @@ record EvaluateMode(Path weights) implements Mode {
 
     /** Loads a {@code .h5}/{@code .hdf5} (the seed's) or {@code .safetensors} file into {@code model}. */
     static void loadWeights(Sequential model, Path file) throws IOException {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
-            Hdf5Weights.load(model, file);
-        } else if (name.endsWith(".safetensors")) {
-            Weights.load(model, file);
-        } else {
-            throw new IllegalArgumentException("invalid weights=" + file + ": expected a .h5 or .safetensors file");
-        }
+        ModelWeights.load(model, file);
     }
 }

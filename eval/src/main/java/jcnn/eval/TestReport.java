@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,7 @@ import jcnn.kernels.Kernels;
 import jcnn.training.EpochMetrics;
 import jcnn.training.Evaluator;
 import jcnn.training.Recipe;
+import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
 import jcnn.training.nn.Module;
 
@@ -33,7 +35,8 @@ final class TestReport {
     /** Evaluates {@code model} on {@code test} with the current kernels; prints the report. */
     static TestResults evaluate(Module model, Dataset test, PrintStream out) {
         TestResults results = TestResults.compute(test.labels(),
-                Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits(), ClassNames.fashionMnist());
+                Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits(), ClassNames.fashionMnist(),
+                test.images(), test.rows(), test.cols());
         out.println();
         out.print(describe(results));
         return results;
@@ -42,8 +45,14 @@ final class TestReport {
     /** Writes report.txt and report.html (with its figures) into {@code runDir}, and says so. */
     static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
                       PrintStream out) throws IOException {
-        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.reportMap(),
-                kernels, history);
+        write(runDir, results, recipe, kernels, history, out, null);
+    }
+
+    /** As above, with the data's source ({@code data} may be null) in the report's recipe section. */
+    static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
+                      PrintStream out, DataLocator data) throws IOException {
+        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.reportMap(), kernels,
+                history, data);
         out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors,"
                 + " checkpoint.safetensors)");
     }
@@ -51,9 +60,20 @@ final class TestReport {
     /** Writes report.txt and report.html (with its figures) into {@code runDir}; {@code settings} head the page. */
     static void write(Path runDir, String title, TestResults results, Map<String, Object> settings, Kernels kernels,
                       List<EpochMetrics> history) throws IOException {
+        write(runDir, title, results, settings, kernels, history, null);
+    }
+
+    /**
+     * As above; the recipe section also gets the command, git commit, version and data source
+     * ({@link RunProvenance}), so that a reader can run it again.
+     */
+    static void write(Path runDir, String title, TestResults results, Map<String, Object> settings, Kernels kernels,
+                      List<EpochMetrics> history, DataLocator data) throws IOException {
         AtomicFiles.write(runDir.resolve("report.txt"),
                 (describe(results) + accuracyLine(results) + "\n").getBytes(StandardCharsets.UTF_8));
-        RunReport report = new RunReport(title, Instant.now(), settings, machine(kernels), history, results,
+        Map<String, Object> recipe = new LinkedHashMap<>(settings);
+        RunProvenance.of(data).forEach(recipe::putIfAbsent);
+        RunReport report = new RunReport(title, Instant.now(), recipe, machine(kernels), history, results,
                 List.of());
         HtmlReportWriter.write(report, runDir);
     }

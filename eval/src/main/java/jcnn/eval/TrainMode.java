@@ -65,7 +65,7 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
         Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
         List<EpochMetrics> history = train(model, recipe, trainingSet, settings, nanPolicy, resume, out);
         TestResults results = TestReport.evaluate(model, test, out);
-        TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out);
+        TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out, settings.data());
         out.println(TestReport.accuracyLine(results));
     }
 

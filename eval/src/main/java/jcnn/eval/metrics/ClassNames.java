@@ -1,20 +1,19 @@
 package jcnn.eval.metrics;
 
+import jcnn.training.nn.SeedCnn;
+
 /**
  * Names to print for class labels. The metrics themselves only ever see label numbers; names are a matter of
  * presentation, passed to the formatters.
  */
 public final class ClassNames {
 
-    private static final String[] FASHION_MNIST = {
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
-
     private ClassNames() {
     }
 
     /** The ten Fashion-MNIST classes, indexed by label (a fresh copy each call). */
     public static String[] fashionMnist() {
-        return FASHION_MNIST.clone();
+        return SeedCnn.CLASS_NAMES.toArray(new String[0]);   // the one list, beside the model whose logits it names
     }
 
     /**

@@ -33,8 +33,11 @@ import jcnn.training.EpochMetrics;
  * depending on the network. The PNGs are also written beside it, for slides and issues. Every file is replaced
  * atomically ({@link AtomicFiles}), the page last, so a crash mid-way leaves the previous report whole.
  *
- * <p>Layout, top to bottom: the test accuracy, large, with the other headline numbers; training (epoch table and
- * curves); per-class results; confusion matrix; ROC curves; the caller's extra sections; recipe; machine.
+ * <p>Layout, top to bottom: the test accuracy, large, with the other headline numbers; training (curves with the
+ * seed study's 91.29% as a reference line, learning rate and time per epoch, epoch table); per-class results;
+ * confusion matrix; the gallery of mistakes and correct samples (when the results carry images); ROC curves; the
+ * caller's extra sections; recipe (with the command, commit, version and data source when the caller gives them);
+ * machine.
  *
  * <p>Not a goal: a template engine. The page is built by hand, with every piece of text passed through
  * {@link Html#escape}; the structure is simple enough that a reader sees the whole page in this one class.
@@ -46,6 +49,7 @@ public final class HtmlReportWriter {
     public static final String TRAINING_PNG = "training-curves.png";
     public static final String CONFUSION_PNG = "confusion-matrix.png";
     public static final String ROC_PNG = "roc-curves.png";
+    public static final String SCHEDULE_PNG = "learning-rate-and-time.png";
 
     /**
      * Nothing may be loaded from anywhere: images only as data: URIs, styles only inline. A violation is logged to
@@ -112,7 +116,12 @@ public final class HtmlReportWriter {
         if (!report.epochs().isEmpty()) {
             figures.add(draw(TRAINING_PNG, () -> Plots.trainingCurves(report.epochs()),
                     "Training and validation loss and accuracy per epoch",
-                    "Loss and accuracy per epoch on the training set and the validation split."));
+                    "Loss and accuracy per epoch on the training set and the validation split; the dashed line is"
+                            + " the seed study's test accuracy, 91.29%."));
+            figures.add(draw(SCHEDULE_PNG, () -> Plots.scheduleAndTime(report.epochs()),
+                    "Learning rate and seconds per epoch",
+                    "The learning rate of each epoch, and the seconds each epoch took (with and without the"
+                            + " validation pass)."));
         }
         figures.add(draw(CONFUSION_PNG, () -> Plots.confusionMatrix(test.confusion(), test.classNames()),
                 "Confusion matrix of the test set, true class by predicted class",
@@ -193,9 +202,10 @@ public final class HtmlReportWriter {
         p.raw("<main>\n");
         summary(p, report);
         contents(p, report);
-        training(p, report, find(figures, TRAINING_PNG));
+        training(p, report, find(figures, TRAINING_PNG), find(figures, SCHEDULE_PNG));
         perClass(p, report.test());
         confusion(p, find(figures, CONFUSION_PNG));
+        gallery(p, report.test());
         roc(p, report.test(), find(figures, ROC_PNG));
         for (int i = 0; i < report.extraSections().size(); i++) {
             extra(p, "extra-" + (i + 1), report.extraSections().get(i));
@@ -260,6 +270,9 @@ public final class HtmlReportWriter {
         link(p, "training", "Training");
         link(p, "per-class", "Per class");
         link(p, "confusion", "Confusion matrix");
+        if (!report.test().gallery().isEmpty()) {
+            link(p, "gallery", "Mistakes and samples");
+        }
         link(p, "roc", "ROC curves");
         for (int i = 0; i < report.extraSections().size(); i++) {
             link(p, "extra-" + (i + 1), report.extraSections().get(i).title());
@@ -273,7 +286,7 @@ public final class HtmlReportWriter {
         p.raw("<li><a href=\"#").raw(id).raw("\">").text(label).raw("</a></li>\n");
     }
 
-    private static void training(Page p, RunReport report, Figure curves) {
+    private static void training(Page p, RunReport report, Figure curves, Figure schedule) {
         p.raw("<section id=\"training\">\n<h2>Training</h2>\n");
         if (report.epochs().isEmpty()) {
             p.raw("<p>This run trained for no epochs: the test results below are for weights it was given.</p>\n");
@@ -281,6 +294,7 @@ public final class HtmlReportWriter {
             return;
         }
         embed(p, curves);
+        embed(p, schedule);
         p.raw("<div class=\"scroll\"><table class=\"numbers\">\n<thead><tr>");
         for (String h : List.of("epoch", "train loss", "train acc", "val loss", "val acc", "learning rate",
                 "seconds", "images/s")) {
@@ -354,6 +368,59 @@ public final class HtmlReportWriter {
                 .raw("</strong> (").text(scoreName(t.rocScores())).raw("); Hand &amp; Till one-vs-one AUC <strong>")
                 .text(Html.fixed(t.ovoMacroAuc(), 5)).raw("</strong> (").text(scoreName(t.ovoScores()))
                 .raw(").</p>\n</section>\n");
+    }
+
+    /**
+     * The mistakes, shown: the test images of the most confused (true, predicted) pairs, the most frequent pair
+     * first, each image with its true class, its predicted class and the probability the model gave it; then a few
+     * correct images of every class, for comparison.
+     */
+    private static void gallery(Page p, TestResults t) {
+        Gallery g = t.gallery();
+        if (g.isEmpty()) {
+            return;
+        }
+        List<String> names = t.classNames();
+        p.raw("<section id=\"gallery\">\n<h2>Mistakes and samples</h2>\n")
+                .raw("<p class=\"caption\">The test images the model gets wrong, grouped by true and predicted")
+                .raw(" class, the most frequent confusions first and, within one, the most confident mistakes first;")
+                .raw(" p is the softmax probability of the predicted class, # the image's index in the test set.")
+                .raw("</p>\n");
+        for (Gallery.Pair pair : g.confused()) {
+            long ofClass = t.confusion().support(pair.trueClass());
+            p.raw("<h3>").text(names.get(pair.trueClass())).raw(" predicted as ").text(names.get(pair.predicted()))
+                    .raw(" <span class=\"count\">").text(Html.grouped(pair.count()) + " of " + Html.grouped(ofClass)
+                            + " " + names.get(pair.trueClass()) + " images")
+                    .raw("</span></h3>\n<div class=\"gallery\">\n");
+            for (Gallery.Sample s : pair.samples()) {
+                tile(p, g, s, names);
+            }
+            p.raw("</div>\n");
+        }
+        if (!g.correct().isEmpty()) {
+            p.raw("<h3>Correctly classified</h3>\n<div class=\"gallery\">\n");
+            for (Gallery.Sample s : g.correct()) {
+                tile(p, g, s, names);
+            }
+            p.raw("</div>\n");
+        }
+        p.raw("</section>\n");
+    }
+
+    private static void tile(Page p, Gallery g, Gallery.Sample s, List<String> names) {
+        boolean right = s.trueClass() == s.predicted();
+        String trueName = names.get(s.trueClass());
+        String predictedName = names.get(s.predicted());
+        p.raw("<figure class=\"sample ").raw(right ? "right" : "wrong").raw("\">")
+                .raw("<img src=\"data:image/png;base64,")
+                .raw(Base64.getEncoder().encodeToString(Plots.png(g.image(s)))).raw("\" width=\"84\" height=\"84\"")
+                .raw(" alt=\"").text("test image " + s.index() + ": " + trueName + ", predicted " + predictedName)
+                .raw("\"><figcaption><span class=\"true\">").text(trueName).raw("</span>");
+        if (!right) {
+            p.raw("<span class=\"predicted\">").text("as " + predictedName).raw("</span>");
+        }
+        p.raw("<span class=\"p\">").text("p = " + Html.fixed(s.probability(), 3) + " #" + s.index())
+                .raw("</span></figcaption></figure>\n");
     }
 
     private static void extra(Page p, String id, ExtraSection section) {
@@ -527,6 +594,17 @@ public final class HtmlReportWriter {
             pre { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px;
                   overflow-x: auto; font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
             code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
+            .gallery { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 8px; }
+            figure.sample { margin: 0; width: 96px; font-size: 11px; line-height: 1.3; }
+            figure.sample img { width: 84px; height: 84px; image-rendering: pixelated; border: 2px solid var(--line);
+                                border-radius: 3px; }
+            figure.sample.wrong img { border-color: #cf222e; }
+            figure.sample.right img { border-color: var(--good); }
+            figure.sample figcaption { margin: 2px 0 0; color: var(--ink); }
+            figure.sample span { display: block; }
+            figure.sample .predicted { color: #cf222e; }
+            figure.sample .p { color: var(--muted); }
+            h3 .count { color: var(--muted); font-weight: 400; font-size: 13px; margin-left: 8px; }
             footer { color: var(--muted); font-size: 12px; padding-bottom: 32px; }
             @media print { body { background: #fff; } section { break-inside: avoid; border: none; padding: 0; }
                            nav { display: none; } }

@@ -72,6 +72,9 @@ public final class Plots {
      */
     static final double DRAWABLE = 1e9;
 
+    /** The seed study's test accuracy (SEED.md), the reference line of every accuracy curve. */
+    public static final double SEED_TEST_ACCURACY = 0.9129;
+
     private Plots() {
     }
 
@@ -145,6 +148,15 @@ public final class Plots {
                 Styler.LegendPosition.InsideSE);
         addEpochSeries(loss, epoch, trainLoss, valLoss);
         addEpochSeries(accuracy, epoch, trainAcc, valAcc);
+        // What this run is measured against: the seed study's test accuracy, as a dashed line over the epochs.
+        double from = n == 1 ? epoch[0] - 1 : epoch[0];
+        double to = n == 1 ? epoch[0] + 1 : epoch[n - 1];
+        XYSeries reference = accuracy.addSeries("seed study, test: 91.29%", new double[] {from, to},
+                new double[] {100 * SEED_TEST_ACCURACY, 100 * SEED_TEST_ACCURACY});
+        reference.setLineColor(INK);
+        reference.setLineStyle(SeriesLines.DASH_DASH);
+        reference.setLineWidth(1.2f);
+        reference.setMarker(SeriesMarkers.NONE);
         if (n == 1) {
             // One point gives XChart an empty x range; pad it so the point sits in the middle.
             for (XYChart chart : List.of(loss, accuracy)) {
@@ -152,6 +164,55 @@ public final class Plots {
             }
         }
         return sideBySide(loss, accuracy);
+    }
+
+    /**
+     * The learning rate of each epoch and the seconds each took, on two panels: the schedule the optimizer
+     * followed, and where the time went (a slow first epoch is JIT warm-up; a slow later one, a busy machine).
+     *
+     * @param epochs at least one
+     */
+    public static BufferedImage scheduleAndTime(List<EpochMetrics> epochs) {
+        if (epochs.isEmpty()) {
+            throw new IllegalArgumentException("no epochs to plot");
+        }
+        int n = epochs.size();
+        double[] epoch = new double[n];
+        double[] lr = new double[n];
+        double[] seconds = new double[n];
+        double[] trainSeconds = new double[n];
+        for (int i = 0; i < n; i++) {
+            EpochMetrics e = epochs.get(i);
+            epoch[i] = e.epoch();
+            lr[i] = e.learningRate();
+            seconds[i] = e.seconds();
+            trainSeconds[i] = e.trainSeconds();
+        }
+        int clipped = clip(lr) + clip(seconds) + clip(trainSeconds);
+        XYChart schedule = epochChart(withClipNote("Learning rate", clipped), "learning rate", "0.0###",
+                Styler.LegendPosition.InsideNE);
+        XYChart time = epochChart("Time per epoch", "seconds", "0.0", Styler.LegendPosition.InsideSE);
+        addLine(schedule, "learning rate", epoch, lr, PALETTE[2], SeriesMarkers.CIRCLE);
+        addLine(time, "epoch, validation included", epoch, seconds, PALETTE[0], SeriesMarkers.CIRCLE);
+        addLine(time, "training steps only", epoch, trainSeconds, PALETTE[1], SeriesMarkers.DIAMOND);
+        time.getStyler().setYAxisMin(0.0);
+        for (XYChart chart : List.of(schedule, time)) {
+            if (n == 1) {
+                chart.getStyler().setXAxisMin(epoch[0] - 1).setXAxisMax(epoch[0] + 1);
+            }
+        }
+        return sideBySide(schedule, time);
+    }
+
+    private static void addLine(XYChart chart, String name, double[] x, double[] y, Color color,
+                                org.knowm.xchart.style.markers.Marker marker) {
+        double[][] kept = CurveThinning.thin(x, y, 0);   // drops NaN epochs only
+        if (kept[0].length > 0) {
+            XYSeries s = chart.addSeries(name, kept[0], kept[1]);
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+            s.setMarker(marker);
+        }
     }
 
     /**

@@ -25,6 +25,7 @@ import jcnn.eval.metrics.ScoreType;
  * @param rocScores what the one-vs-rest curves ranked (the seed study used logits)
  * @param ovoMacroAuc Hand &amp; Till's M; NaN if not computed
  * @param ovoScores what M ranked (scikit-learn requires softmax probabilities)
+ * @param gallery test images to show (confused pairs, correct samples); {@link Gallery#NONE} without images
  */
 public record TestResults(
         List<String> classNames,
@@ -36,7 +37,8 @@ public record TestResults(
         RocAuc.OneVsRest rocOneVsRest,
         ScoreType rocScores,
         double ovoMacroAuc,
-        ScoreType ovoScores) {
+        ScoreType ovoScores,
+        Gallery gallery) {
 
     /** The k of {@link #compute}'s top-k accuracies: 1 is the accuracy itself, the others show near misses. */
     public static final int[] DEFAULT_TOP_K = {1, 2, 3, 5};
@@ -56,6 +58,27 @@ public record TestResults(
         }
         topKAccuracy = Collections.unmodifiableSortedMap(new TreeMap<>(topKAccuracy));
         iou = iou.clone();
+        gallery = gallery == null ? Gallery.NONE : gallery;
+    }
+
+    /** Results without images to show. */
+    public TestResults(List<String> classNames, double accuracy, SortedMap<Integer, Double> topKAccuracy,
+                       String classificationReport, ConfusionMatrix confusion, double[] iou,
+                       RocAuc.OneVsRest rocOneVsRest, ScoreType rocScores, double ovoMacroAuc, ScoreType ovoScores) {
+        this(classNames, accuracy, topKAccuracy, classificationReport, confusion, iou, rocOneVsRest, rocScores,
+                ovoMacroAuc, ovoScores, Gallery.NONE);
+    }
+
+    /**
+     * {@link #compute(int[], float[], String[])} and the report's {@link Gallery} of these test images
+     * ({@code images}: n * rows * cols values as the model saw them).
+     */
+    public static TestResults compute(int[] trueLabels, float[] logits, String[] classNames, float[] images, int rows,
+                                      int cols) {
+        TestResults t = compute(trueLabels, logits, classNames);
+        return new TestResults(t.classNames, t.accuracy, t.topKAccuracy, t.classificationReport, t.confusion, t.iou,
+                t.rocOneVsRest, t.rocScores, t.ovoMacroAuc, t.ovoScores,
+                Gallery.of(images, rows, cols, trueLabels, logits, classNames.length));
     }
 
     /**

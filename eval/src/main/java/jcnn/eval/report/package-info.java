@@ -3,8 +3,10 @@
  *
  * <p>For: turning what a run measured into something a person reads. {@link jcnn.eval.report.RunReport} and its
  * parts ({@link jcnn.eval.report.Machine}, {@link jcnn.training.EpochMetrics},
- * {@link jcnn.eval.report.TestResults}, {@link jcnn.eval.report.ExtraSection}) hold the numbers;
- * {@link jcnn.eval.report.Plots} draws the ROC curves, the confusion matrix and the training curves;
+ * {@link jcnn.eval.report.TestResults} with its {@link jcnn.eval.report.Gallery} of test images,
+ * {@link jcnn.eval.report.ExtraSection}) hold the numbers; {@link jcnn.eval.report.Plots} draws the ROC curves, the
+ * confusion matrix, the training curves (with the seed study's 91.29% as a reference line) and the learning rate
+ * and time per epoch;
  * {@link jcnn.eval.report.HtmlReportWriter} writes the page and the PNGs, each file atomically
  * ({@link jcnn.core.io.AtomicFiles}), so an interrupted run never leaves a half-written report over a good one.
  * The page has no scripts and no external references (a Content-Security-Policy forbids them), so it can be mailed,
@@ -12,10 +14,10 @@
  *
  * <p>How the main program uses it:
  * <pre>{@code
- * TestResults test = TestResults.compute(testLabels, testLogits, ClassNames.fashionMnist());
+ * TestResults test = TestResults.compute(testLabels, testLogits, ClassNames.fashionMnist(), testImages, 28, 28);
  * RunReport report = new RunReport("Fashion-MNIST CNN, " + kernels.name(), Instant.now(), recipeAsOrderedMap,
  *         Machine.detect(kernels.name(), vectorBits, threads), epochMetrics, test, List.of());
- * Path page = HtmlReportWriter.write(report, runDir);   // runDir/report.html and three PNGs
+ * Path page = HtmlReportWriter.write(report, runDir);   // runDir/report.html and four PNGs
  * }</pre>
  * A later step adds its findings with {@code report.withSection(new ExtraSection.Table(...))} and writes again.
  *

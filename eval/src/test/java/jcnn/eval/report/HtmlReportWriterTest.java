@@ -42,17 +42,20 @@ class HtmlReportWriterTest {
         Path runDir = dir.resolve("runs/2026-11-26-101530");
         Path page = HtmlReportWriter.write(report, runDir);
         assertEquals(runDir.resolve("report.html"), page);
-        assertEquals(List.of("confusion-matrix.png", "report.html", "roc-curves.png", "training-curves.png"),
-                names(runDir), "no temporary files may be left behind");
+        assertEquals(List.of("confusion-matrix.png", "learning-rate-and-time.png", "report.html", "roc-curves.png",
+                "training-curves.png"), names(runDir), "no temporary files may be left behind");
         // Writing again over the same run replaces the files and still leaves nothing else.
         HtmlReportWriter.write(report, runDir);
-        assertEquals(4, names(runDir).size());
+        assertEquals(5, names(runDir).size());
 
-        // The images in the page are the files beside it, and they decode.
+        // The figures in the page are the files beside it, and they decode; the gallery's tiles are only in the page.
         String written = Files.readString(page);
         List<byte[]> embedded = embeddedImages(written);
-        assertEquals(3, embedded.size());
-        for (String file : List.of("training-curves.png", "confusion-matrix.png", "roc-curves.png")) {
+        Gallery g = report.test().gallery();
+        assertEquals(4 + g.correct().size() + g.confused().stream().mapToInt(p -> p.samples().size()).sum(),
+                embedded.size());
+        for (String file : List.of("training-curves.png", "learning-rate-and-time.png", "confusion-matrix.png",
+                "roc-curves.png")) {
             byte[] png = Files.readAllBytes(runDir.resolve(file));
             assertTrue(embedded.stream().anyMatch(e -> Arrays.equals(e, png)), file + " not embedded");
             assertTrue(ImageIO.read(new ByteArrayInputStream(png)) != null, file + " does not decode");
@@ -152,7 +155,10 @@ class HtmlReportWriterTest {
         String page = HtmlReportWriter.html(report, figures);
         assertTrue(page.contains(
                 "This figure could not be drawn: java.lang.IllegalStateException: no fonts &lt;here&gt;"));
-        assertEquals(2, embeddedImages(page).size());
+        Gallery g = report.test().gallery();
+        int tiles = g.correct().size() + g.confused().stream().mapToInt(p -> p.samples().size()).sum();
+        // training curves, learning rate and time, confusion matrix, and the gallery's images; not the ROC figure
+        assertEquals(3 + tiles, embeddedImages(page).size());
         assertBalanced(page);
     }
 

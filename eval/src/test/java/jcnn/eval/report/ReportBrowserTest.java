@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The report as a reader sees it: opened from disk in headless Chromium, it must load without a single console
- * message and show the test accuracy.
+ * message and show the test accuracy, and its gallery must show images with their labels.
  *
  * <p>Why no console message at all, not just no errors: the page has no scripts, so the only things that can log
  * are failures, and under the page's Content-Security-Policy every attempt to load something from outside (a
@@ -47,12 +47,62 @@ class ReportBrowserTest {
         assertTrue(shown.find(), "no element with id test-accuracy in the loaded page");
         assertEquals(accuracy, shown.group(1).trim());
         assertTrue(result.dom().contains("<h2>ROC curves</h2>"), "the page loaded as a whole");
+        galleryShowsImagesWithTheirLabels(report, result.dom());
 
         String screenshot = System.getProperty("report.screenshot");
         if (screenshot != null && !screenshot.isBlank()) {
             HeadlessChromium.Result shot = chromium.screenshot(page, Path.of(screenshot), 1400, 4600);
             assertEquals(List.of(), shot.consoleMessages());
         }
+    }
+
+    /**
+     * The gallery as the browser built it: every tile is a decodable 28x28 image whose alt text and caption name
+     * its true class and, for a mistake, the predicted class; the most confused pair comes first.
+     */
+    private static void galleryShowsImagesWithTheirLabels(RunReport report, String dom) throws IOException {
+        assertTrue(dom.contains("<section id=\"gallery\">"), "no gallery section in the loaded page");
+        Gallery gallery = report.test().gallery();
+        List<String> names = report.test().classNames();
+        Matcher tile = Pattern.compile("<figure class=\"sample (right|wrong)\"><img src=\"data:image/png;base64,"
+                + "([A-Za-z0-9+/=]+)\"[^>]*alt=\"test image (\\d+): ([^\"]+), predicted ([^\"]+)\"[^>]*>"
+                + "<figcaption>(.*?)</figcaption>").matcher(dom);
+        int tiles = 0;
+        int wrong = 0;
+        while (tile.find()) {
+            tiles++;
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(
+                    new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(tile.group(2))));
+            assertTrue(img != null && img.getWidth() == 28 && img.getHeight() == 28, "tile " + tiles
+                    + " is not a 28x28 image");
+            String trueName = unescape(tile.group(4));
+            String predicted = unescape(tile.group(5));
+            String caption = unescape(tile.group(6).replaceAll("<[^>]+>", " "));
+            assertTrue(names.contains(trueName) && names.contains(predicted), tile.group(0));
+            assertTrue(caption.contains(trueName) && caption.contains("p = "), "caption without its label: " + caption);
+            if (tile.group(1).equals("wrong")) {
+                wrong++;
+                assertTrue(!trueName.equals(predicted) && caption.contains("as " + predicted), caption);
+            } else {
+                assertEquals(trueName, predicted, caption);
+            }
+        }
+        int expectedWrong = gallery.confused().stream().mapToInt(p -> p.samples().size()).sum();
+        assertEquals(expectedWrong + gallery.correct().size(), tiles, "gallery tiles in the page");
+        assertEquals(expectedWrong, wrong);
+        assertTrue(wrong > 0 && gallery.correct().size() == 3 * names.size(), "mistakes and 3 correct per class");
+        Gallery.Pair first = gallery.confused().get(0);
+        String heading = Html.escape(names.get(first.trueClass())) + " predicted as "
+                + Html.escape(names.get(first.predicted()));
+        assertTrue(dom.indexOf("<h3>" + heading) > dom.indexOf("<section id=\"gallery\">"), heading);
+        for (Gallery.Pair pair : gallery.confused()) {
+            assertTrue(pair.count() <= first.count(), "the most confused pair comes first");
+        }
+    }
+
+    private static String unescape(String html) {
+        return html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&amp;", "&").replaceAll("\\s+", " ");
     }
 
     @Test

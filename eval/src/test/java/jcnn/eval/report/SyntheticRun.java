@@ -55,7 +55,21 @@ final class SyntheticRun {
     }
 
     TestResults testResults() {
-        return TestResults.compute(labels, logits, classNames);
+        return TestResults.compute(labels, logits, classNames, images(), 28, 28);
+    }
+
+    /** Made-up 28x28 images in [-1, 1]: a bright bar whose column tells the label, over dark noise. */
+    float[] images() {
+        Random random = new Random(7);
+        float[] images = new float[labels.length * 784];
+        for (int i = 0; i < labels.length; i++) {
+            for (int p = 0; p < 784; p++) {
+                int col = p % 28;
+                boolean bar = Math.abs(col - (4 + 2 * labels[i])) <= 1;
+                images[i * 784 + p] = bar ? 0.9f : (float) (random.nextDouble() * 0.6 - 1);
+            }
+        }
+        return images;
     }
 
     static List<EpochMetrics> epochs(int count) {

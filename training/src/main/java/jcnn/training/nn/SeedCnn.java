@@ -22,6 +22,10 @@ public final class SeedCnn {
     /** The number of classes, the width of the logits. */
     public static final int CLASSES = 10;
 
+    /** What each of the logits means: the ten Fashion-MNIST classes, indexed by label. */
+    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
     /** The trainable parameter count the seed's summary printed. */
     public static final long PARAMETER_COUNT = 206_922;
 
