@@ -128,15 +128,18 @@ final class VectorPool {
                     FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
                     FloatVector max = a0.rearrange(EVEN, a1), best = start;
                     FloatVector v = a0.rearrange(ODD, a1);
-                    VectorMask<Float> win = wins(v, max);
+                    VectorMask<Float> win = v.compare(VectorOperators.GT, max)
+                            .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
                     max = max.blend(v, win);
                     best = best.blend(start.add(1f), win);
                     v = b0.rearrange(EVEN, b1);
-                    win = wins(v, max);
+                    win = v.compare(VectorOperators.GT, max)
+                            .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) w), win);
                     v = b0.rearrange(ODD, b1);
-                    win = wins(v, max);
+                    win = v.compare(VectorOperators.GT, max)
+                            .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) (w + 1)), win);
                     max.intoArray(y, out + ox);
@@ -147,12 +150,6 @@ final class VectorPool {
                 }
             }
         }
-    }
-
-    /** Where a later tap takes over: v &gt; max, or v is NaN and max is not (the reference's rule). */
-    private static VectorMask<Float> wins(FloatVector v, FloatVector max) {
-        return v.compare(VectorOperators.GT, max)
-                .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
     }
 
     // x (n,c,h,w) planes [from, to) -> y = maxPool(relu(x)), argmax: 2x2, stride 2
