@@ -62,8 +62,9 @@ public final class Main {
             System.exit(2);
         } catch (OutOfMemoryError e) {
             // What was estimated beforehand is refused with its figure (MemoryBudget); this is what was not.
+            // One line, no stack trace: printing a trace would itself need memory, and it would not help.
             System.err.println("error: out of memory (heap " + MemoryBudget.size(Runtime.getRuntime().maxMemory())
-                    + "): lower batch, or " + MemoryBudget.MORE_HEAP);
+                    + "): " + MemoryBudget.MORE_HEAP + ", or when training lower batch");
             System.exit(2);
         }
     }

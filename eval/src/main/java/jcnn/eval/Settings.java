@@ -34,7 +34,10 @@ import jcnn.training.data.Dataset;
 record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Boolean progress,
                 Claim claim) {
 
-    /** A new folder named by {@code out}; a new default folder (a suffix when taken); a resumed run's folder. */
+    /**
+     * A new folder named by {@code out}; a new folder whose name gets a suffix when taken (the default
+     * {@code runs/<timestamp>}, or an evaluation's {@code out/evaluation}); a resumed run's folder.
+     */
     enum Claim { GIVEN, DEFAULT, RESUME }
 
     /**
@@ -121,7 +124,8 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
         Path resume = optionalPath(p, "resume");
         Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(p, resume, recipe, weights, false);
-        Path runDir = resume == null ? runFolder(p) : resumeFolder(p, resume);
+        Path runDir = resume != null ? resumeFolder(p, resume)
+                : job == Setting.Job.EVALUATE && isFinishedRun(p) ? evaluationFolder(p) : runFolder(p);
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
@@ -129,7 +133,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             case GRID -> new GridMode(recipe, nanPolicy);
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
-        Claim claim = resume != null ? Claim.RESUME : optionalPath(p, "out") == null ? Claim.DEFAULT : Claim.GIVEN;
+        Claim claim = resume != null ? Claim.RESUME
+                : optionalPath(p, "out") == null || !runDir.equals(optionalPath(p, "out")) ? Claim.DEFAULT
+                : Claim.GIVEN;
         return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress, claim);
     }
 
@@ -305,6 +311,25 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         }
         return dir;
     }
+
+    /** Whether {@code out} names a folder that holds something already (another run's results, say). */
+    private static boolean isFinishedRun(Properties p) {
+        Path dir = optionalPath(p, "out");
+        return dir != null && Files.isDirectory(dir) && !RunFolder.isUnused(dir);
+    }
+
+    /**
+     * Where {@code weights=FILE out=DIR} writes when DIR holds something already: a new subfolder
+     * {@code DIR/evaluation} ({@code evaluation-2}, ... when taken), created atomically when the run starts. An
+     * evaluation writes a report of its own (report.txt, report.html, figures), so it may go beside a finished
+     * run, whose weights it often evaluates, but it never overwrites that run's files (issue 15, item 10).
+     */
+    private static Path evaluationFolder(Properties p) {
+        return optionalPath(p, "out").resolve(EVALUATION_FOLDER);
+    }
+
+    /** The subfolder an evaluation writes into when {@code out} names a folder that is not empty. */
+    static final String EVALUATION_FOLDER = "evaluation";
 
     private static Path optionalPath(Properties p, String key) {
         String v = p.getProperty(key);
