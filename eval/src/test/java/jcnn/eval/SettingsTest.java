@@ -153,5 +153,13 @@ class SettingsTest {
         assertTrue(Settings.parse(settings("epochs", "9"), List.of("--epochs", "2")).mode() instanceof TrainMode);
         assertEquals(2, ((TrainMode) Settings.parse(settings("epochs", "9"), List.of("--epochs", "2")).mode())
                 .recipe().epochs(), "arguments win over system properties");
+        // Every mode takes the settings of all modes as arguments, compare mode's progress bar included.
+        Settings compare = Settings.parse(settings(), List.of("--compare", "--progress", "false", "--threads", "1"));
+        assertTrue(compare.mode() instanceof CompareMode);
+        assertEquals(Boolean.FALSE, compare.progress());
+        assertEquals(1, compare.kernels().threads());
+        assertEquals(Boolean.TRUE, Settings.parse(settings(), List.of("--weights",
+                MainSettings.seedWeights("with-optimisation-OptimizedModel.h5").toString(),
+                "--progress")).progress());
     }
 }
