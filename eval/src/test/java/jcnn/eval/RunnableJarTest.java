@@ -92,6 +92,7 @@ class RunnableJarTest {
                 out.toString());
         assertEquals(0, r.status(), r.output());
         assertTrue(r.output().contains("jcnn: kernels vector-" + width + ","), r.output());
+        assertFalse(r.output().contains("io.jhdf"), "jHDF's log stays quiet: " + r.output());
         assertTrue(r.output().strip().endsWith("test accuracy: 0.9129"), r.output());
         assertTrue(Files.size(out.resolve("report.html")) > 0 && Files.size(out.resolve("report.txt")) > 0);
     }
