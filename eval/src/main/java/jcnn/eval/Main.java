@@ -122,15 +122,38 @@ public final class Main {
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        ProcessBuilder child = new ProcessBuilder(command).inheritIO();
-        child.environment().put(RELAUNCHED, "1");
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put(RELAUNCHED, "1");
+        Process child;
         try {
-            return child.start().waitFor();
+            child = builder.start();
         } catch (IOException e) {
             return null;
+        }
+        // A signal to this JVM (kill PID, a scheduler's stop) reaches the job too: without this the relaunched
+        // JVM went on training alone, an orphan holding the run folder's lock. Ctrl-C signals both anyway.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(child), "jcnn-stop-relaunched"));
+        try {
+            return child.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stop(child);
             return 130;
+        }
+    }
+
+    /** Asks a relaunched JVM to stop (SIGTERM: its own shutdown runs), and gives it 30 s before it is killed. */
+    private static void stop(Process child) {
+        if (!child.isAlive()) {
+            return;
+        }
+        child.destroy();
+        try {
+            if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
         }
     }
 

@@ -96,6 +96,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
                 throw new IllegalArgumentException("invalid " + e.getKey() + "=: expected " + s.expected());
             }
         }
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            checkIntegerRange(Setting.named(e.getKey()), e.getValue().trim());
+        }
         if (flag(p, "help")) {
             return new Settings(true, null, null, null, null, null, null);
         }
@@ -173,6 +176,26 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
                 throw new IllegalArgumentException("invalid batch=" + batch + ": larger than the " + train
                         + " training images (" + used + " used, " + validation + " held out for validation)");
             }
+        }
+    }
+
+    /**
+     * An integer setting given a whole number that its type cannot hold ({@code epochs=99999999999}) is refused
+     * with the range, not with "expected an integer" (issue 15, item 9). {@code seed} is a long; the others ints.
+     * Anything that is not a whole number is left to the setting's own parser, which says what it expected.
+     */
+    static void checkIntegerRange(Setting s, String value) {
+        if (!s.type().equals("integer") || !value.matches("[-+]?\\d+")) {
+            return;
+        }
+        boolean isLong = s.name().equals("seed");
+        java.math.BigInteger v = new java.math.BigInteger(value);
+        java.math.BigInteger min = java.math.BigInteger.valueOf(isLong ? Long.MIN_VALUE : Integer.MIN_VALUE);
+        java.math.BigInteger max = java.math.BigInteger.valueOf(isLong ? Long.MAX_VALUE : Integer.MAX_VALUE);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw new IllegalArgumentException("invalid " + s.name() + "=" + value + ": expected " + s.expected()
+                    + ", and " + value + " is beyond the " + (isLong ? "64" : "32") + "-bit range, "
+                    + (v.signum() < 0 ? "at least " + min : "at most " + max));
         }
     }
 
