@@ -18,6 +18,9 @@ record CompareMode(Comparison comparison) implements Mode {
         Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
         Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
         Settings.checkData(comparison.recipe(), train, false, List.of(comparison.recipe().batch()));
+        if (settings.progress() != null) {
+            comparison.showProgress(settings.progress());
+        }
         comparison.runAndWrite(train, test, settings.runDir(), out);
     }
 }

@@ -47,8 +47,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() && System.getenv(RELAUNCHED) == null) {
-            Integer status = relaunch(args);
+        String bits = widthArgument(args);
+        boolean otherWidth = bits != null && List.of("128", "256", "512").contains(bits)
+                && !bits.equals(System.getProperty(VECTOR_BITS, "").trim());
+        if ((ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty() || otherWidth)
+                && System.getenv(RELAUNCHED) == null) {
+            Integer status = relaunch(args, otherWidth ? bits : null);
             if (status != null) {
                 System.exit(status);
             }
@@ -62,8 +66,9 @@ public final class Main {
             System.exit(2);
         } catch (OutOfMemoryError e) {
             // What was estimated beforehand is refused with its figure (MemoryBudget); this is what was not.
+            // One line, no stack trace: printing a trace would itself need memory, and it would not help.
             System.err.println("error: out of memory (heap " + MemoryBudget.size(Runtime.getRuntime().maxMemory())
-                    + "): lower batch, or " + MemoryBudget.MORE_HEAP);
+                    + "): " + MemoryBudget.MORE_HEAP + ", or when training lower batch");
             System.exit(2);
         }
     }
@@ -74,11 +79,29 @@ public final class Main {
     /** Set in the environment of a relaunched JVM, so that it never relaunches again. */
     static final String RELAUNCHED = "JCNN_RELAUNCHED";
 
+    /** The one setting a JVM reads when it starts ({@code VectorWidth}), so an argument needs a JVM of its own. */
+    static final String VECTOR_BITS = "vector.bits";
+
+    /**
+     * The value of a {@code --vector.bits N} argument, or null when there is none or the arguments do not parse
+     * (then {@link Settings#parse} says why, in this JVM).
+     */
+    static String widthArgument(String[] args) {
+        try {
+            String v = Settings.arguments(List.of(args)).get(VECTOR_BITS);
+            return v == null ? null : v.trim();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /**
      * Runs this program again in a JVM that has the Vector API: the same java, {@code --add-modules
      * jdk.incubator.vector}, the same JVM options and system properties, class path and arguments, with its
      * standard streams; returns its exit status, or null when it could not be started (then this JVM runs the job
-     * itself, on the scalar kernels if it must).
+     * itself, on the scalar kernels if it must). With {@code bits} (a {@code --vector.bits} argument) the new JVM
+     * also gets {@code -Dvector.bits=bits}: the vector width is fixed per JVM when it starts, so an argument that
+     * asks for another one is only honoured by a JVM started with it.
      *
      * <p>Why: {@code java -jar jcnn.jar} should not need a flag typed, and a jar's manifest cannot add a module.
      * JDK 17 and 25 read {@code Main-Class}, {@code Class-Path}, {@code Add-Opens}, {@code Add-Exports},
@@ -86,25 +109,51 @@ public final class Main {
      * an agent's {@code Instrumentation.redefineModule} can only change modules already in the boot layer, and an
      * incubator module is in it only with {@code --add-modules}. So the launcher is the program itself.
      */
-    static Integer relaunch(String[] args) {
+    static Integer relaunch(String[] args, String bits) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules");
         command.add(VECTOR_MODULE);
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (bits != null) {
+            command.add("-D" + VECTOR_BITS + "=" + bits);   // after the JVM's own options: the last -D wins
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
         command.addAll(List.of(args));
-        ProcessBuilder child = new ProcessBuilder(command).inheritIO();
-        child.environment().put(RELAUNCHED, "1");
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put(RELAUNCHED, "1");
+        Process child;
         try {
-            return child.start().waitFor();
+            child = builder.start();
         } catch (IOException e) {
             return null;
+        }
+        // A signal to this JVM (kill PID, a scheduler's stop) reaches the job too: without this the relaunched
+        // JVM went on training alone, an orphan holding the run folder's lock. Ctrl-C signals both anyway.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(child), "jcnn-stop-relaunched"));
+        try {
+            return child.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stop(child);
             return 130;
+        }
+    }
+
+    /** Asks a relaunched JVM to stop (SIGTERM: its own shutdown runs), and gives it 30 s before it is killed. */
+    private static void stop(Process child) {
+        if (!child.isAlive()) {
+            return;
+        }
+        child.destroy();
+        try {
+            if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
         }
     }
 

@@ -42,8 +42,9 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     "threads for GEMM and the batch-parallel kernels", ALL_MODES),
             new Setting("data", "path", "bundled data/fashion-mnist", "a folder",
                     "a folder with the four Fashion-MNIST IDX files", ALL_MODES),
-            new Setting("out", "path", "runs/<timestamp>/", "a new or empty folder",
-                    "the run folder: weights, metrics, reports, checkpoint", ALL_MODES),
+            new Setting("out", "path", "runs/<timestamp>/", "a new or empty folder (weights=: any folder)",
+                    "the run folder: weights, metrics, reports, checkpoint; an evaluation into a folder that holds"
+                    + " files writes a new subfolder evaluation/ there", ALL_MODES),
             new Setting("progress", "flag", "on a terminal", "true, false", "the console progress bar", ALL_MODES),
             new Setting("jcnn.download", "flag", "true", "true, false",
                     "download the data (https, checksum-pinned) when it is nowhere on disk", ALL_MODES),

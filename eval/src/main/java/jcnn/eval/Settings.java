@@ -35,7 +35,10 @@ import jcnn.training.data.Dataset;
 record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Boolean progress,
                 Claim claim) {
 
-    /** A new folder named by {@code out}; a new default folder (a suffix when taken); a resumed run's folder. */
+    /**
+     * A new folder named by {@code out}; a new folder whose name gets a suffix when taken (the default
+     * {@code runs/<timestamp>}, or an evaluation's {@code out/evaluation}); a resumed run's folder.
+     */
     enum Claim { GIVEN, DEFAULT, RESUME }
 
     /**
@@ -99,6 +102,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
                 throw new IllegalArgumentException("invalid " + e.getKey() + "=: expected " + s.expected());
             }
         }
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            checkIntegerRange(Setting.named(e.getKey()), e.getValue().trim());
+        }
         if (flag(p, "help")) {
             return new Settings(true, null, null, null, null, null, null);
         }
@@ -129,7 +135,8 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(p, resume, recipe, weights, false);
         GridMode grid = job == Setting.Job.GRID ? gridMode(p, given, recipe, nanPolicy) : null;
         Path runDir = resume != null ? resumeFolder(p, resume)
-                : grid != null && !grid.usesRunFolder() ? listFolder(p) : runFolder(p);
+                : grid != null && !grid.usesRunFolder() ? listFolder(p)
+                : job == Setting.Job.EVALUATE && isFinishedRun(p) ? evaluationFolder(p) : runFolder(p);
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
@@ -137,7 +144,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             case GRID -> grid;
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
         };
-        Claim claim = resume != null ? Claim.RESUME : optionalPath(p, "out") == null ? Claim.DEFAULT : Claim.GIVEN;
+        Claim claim = resume != null ? Claim.RESUME
+                : optionalPath(p, "out") == null || !runDir.equals(optionalPath(p, "out")) ? Claim.DEFAULT
+                : Claim.GIVEN;
         return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress, claim);
     }
 
@@ -210,6 +219,26 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
     private static Path listFolder(Properties p) {
         Path dir = optionalPath(p, "out");
         return dir != null ? dir : RunFolder.defaultPath(LocalDateTime.now());
+    }
+
+    /**
+     * An integer setting given a whole number that its type cannot hold ({@code epochs=99999999999}) is refused
+     * with the range, not with "expected an integer" (issue 15, item 9). {@code seed} is a long; the others ints.
+     * Anything that is not a whole number is left to the setting's own parser, which says what it expected.
+     */
+    static void checkIntegerRange(Setting s, String value) {
+        if (!s.type().equals("integer") || !value.matches("[-+]?\\d+")) {
+            return;
+        }
+        boolean isLong = s.name().equals("seed");
+        java.math.BigInteger v = new java.math.BigInteger(value);
+        java.math.BigInteger min = java.math.BigInteger.valueOf(isLong ? Long.MIN_VALUE : Integer.MIN_VALUE);
+        java.math.BigInteger max = java.math.BigInteger.valueOf(isLong ? Long.MAX_VALUE : Integer.MAX_VALUE);
+        if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+            throw new IllegalArgumentException("invalid " + s.name() + "=" + value + ": expected " + s.expected()
+                    + ", and " + value + " is beyond the " + (isLong ? "64" : "32") + "-bit range, "
+                    + (v.signum() < 0 ? "at least " + min : "at most " + max));
+        }
     }
 
     /** The one mode the settings select; two at once is an error. */
@@ -357,6 +386,25 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         }
         return dir;
     }
+
+    /** Whether {@code out} names a folder that holds something already (another run's results, say). */
+    private static boolean isFinishedRun(Properties p) {
+        Path dir = optionalPath(p, "out");
+        return dir != null && Files.isDirectory(dir) && !RunFolder.isUnused(dir);
+    }
+
+    /**
+     * Where {@code weights=FILE out=DIR} writes when DIR holds something already: a new subfolder
+     * {@code DIR/evaluation} ({@code evaluation-2}, ... when taken), created atomically when the run starts. An
+     * evaluation writes a report of its own (report.txt, report.html, figures), so it may go beside a finished
+     * run, whose weights it often evaluates, but it never overwrites that run's files (issue 15, item 10).
+     */
+    private static Path evaluationFolder(Properties p) {
+        return optionalPath(p, "out").resolve(EVALUATION_FOLDER);
+    }
+
+    /** The subfolder an evaluation writes into when {@code out} names a folder that is not empty. */
+    static final String EVALUATION_FOLDER = "evaluation";
 
     private static Path optionalPath(Properties p, String key) {
         String v = p.getProperty(key);

@@ -1,5 +1,6 @@
 package jcnn.eval;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -27,5 +28,21 @@ final class MainSettings {
         Properties p = of(tmp, "out", tmp.resolve("run").toString());
         p.putAll(of(tmp, keyValues));
         return p;
+    }
+
+    /** The bundled Fashion-MNIST folder, found from the module folder Maven runs tests in. */
+    static Path dataDir() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path data = d.resolve("data").resolve("fashion-mnist");
+            if (Files.isDirectory(data)) {
+                return data;
+            }
+        }
+        throw new IllegalStateException("no data/fashion-mnist above " + Path.of("").toAbsolutePath());
+    }
+
+    /** One of the seed study's weight files in the test resources, as an absolute path (for child JVMs). */
+    static Path seedWeights(String name) {
+        return Path.of("src/test/resources/seed", name).toAbsolutePath();
     }
 }

@@ -69,6 +69,36 @@ class MainTest {
     }
 
     @Test
+    void evaluatingIntoAFinishedRunWritesASubfolderAndOverwritesNothing() throws IOException {
+        // Issue 15, item 10: weights= out=<a finished run> was refused although evaluating would write nothing
+        // there. An evaluation writes a report of its own, so it goes into a new subfolder beside the run's files.
+        Path finished = Files.createDirectories(tmp.resolve("finished"));
+        for (String file : List.of("report.txt", "report.html", "weights.safetensors")) {
+            Files.writeString(finished.resolve(file), "the run's own " + file);
+        }
+        String weights = MainSettings.seedWeights("with-optimisation-OptimizedModel.h5").toString();
+        // An earlier evaluation's subfolder is not overwritten either: this one takes the next name.
+        Files.writeString(Files.createDirectories(finished.resolve("evaluation")).resolve("report.txt"), "earlier");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new Main(MainSettings.of(tmp, "weights", weights, "out", finished.toString()), new PrintStream(bytes, true,
+                StandardCharsets.UTF_8)).run();
+        String output = bytes.toString(StandardCharsets.UTF_8);
+        Path evaluation = finished.resolve("evaluation-2");
+        assertTrue(output.contains("run folder: " + evaluation + " (report.html, report.txt)"), output);
+        assertTrue(Files.readString(evaluation.resolve("report.txt")).contains("0.9129"));
+        assertEquals("earlier", Files.readString(finished.resolve("evaluation").resolve("report.txt")));
+        for (String file : List.of("report.txt", "report.html", "weights.safetensors")) {
+            assertEquals("the run's own " + file, Files.readString(finished.resolve(file)), file);
+        }
+        // A file where the folder should be is still an error, and nothing is written.
+        Path notAFolder = Files.writeString(tmp.resolve("run"), "a file");
+        Exception e = assertThrows(Exception.class, () -> new Main(MainSettings.of(tmp, "weights", weights, "out",
+                notAFolder.toString()), new PrintStream(new ByteArrayOutputStream())).run());
+        assertTrue(e.getMessage().contains(notAFolder.toString()), e.getMessage());
+        assertEquals("a file", Files.readString(notAFolder));
+    }
+
+    @Test
     void aShortRunWritesItsFolderAndEndsWithTheAccuracyLine() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new Main(settings("limit", "640", "epochs", "1", "batch", "64"), new PrintStream(bytes, true,

@@ -90,7 +90,7 @@ class MainTwoRunsTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"),
-                "-Duser.home=" + dir, "-Djcnn.download=false", "-Dprogress=false", "-Ddata=" + dataDir(),
+                "-Duser.home=" + dir, "-Djcnn.download=false", "-Dprogress=false", "-Ddata=" + MainSettings.dataDir(),
                 "-Dlimit=256", "-Depochs=1", "-Dthreads=1"));
         command.addAll(List.of(extra));
         command.add(Main.class.getName());
@@ -107,16 +107,5 @@ class MainTwoRunsTest {
         Matcher m = RUN_FOLDER.matcher(output);
         assertTrue(m.find(), output);
         return Path.of(m.group(1));
-    }
-
-    /** The bundled Fashion-MNIST folder, found from the module folder Maven runs tests in. */
-    private static Path dataDir() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path data = d.resolve("data").resolve("fashion-mnist");
-            if (Files.isDirectory(data)) {
-                return data;
-            }
-        }
-        throw new IllegalStateException("no data/fashion-mnist above " + Path.of("").toAbsolutePath());
     }
 }

@@ -83,12 +83,48 @@ class RunnableJarTest {
     }
 
     @Test
+    void stoppingTheLauncherStopsTheRelaunchedJob() throws Exception {
+        // Issue 15's class of bug "nothing hung": a SIGTERM to `java -jar` used to leave the relaunched JVM
+        // training on alone, an orphan holding the run folder's lock.
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + tmp, "-Djcnn.download=false", "-Dprogress=false", "-jar", thinJar().toString(),
+                "--epochs", "1000", "--limit", "2000", "--threads", "1", "--out", tmp.resolve("run").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("output.txt").toFile());
+        pb.environment().remove(Main.RELAUNCHED);
+        Process launcher = pb.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.readString(tmp.resolve("output.txt")).contains("training on ")) {
+            assertTrue(launcher.isAlive() && System.nanoTime() < deadline, Files.readString(tmp.resolve("output.txt")));
+            Thread.sleep(200);
+        }
+        List<ProcessHandle> job = launcher.descendants().toList();
+        assertEquals(1, job.size(), "one relaunched JVM: " + job);
+        launcher.destroy();   // SIGTERM, as `kill PID` sends
+        assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher did not exit");
+        ProcessHandle child = job.get(0);
+        try {
+            child.onExit().get(40, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            child.destroyForcibly();
+            org.junit.jupiter.api.Assertions.fail("the relaunched JVM outlived the launcher: pid " + child.pid());
+        }
+        System.out.println("java -jar jcnn.jar, SIGTERM to the launcher: the relaunched JVM " + child.pid()
+                + " stopped too");
+    }
+
+    @Test
     void theVectorKernelsRunWithoutTheFlagTyped() throws Exception {
         Path weights = Path.of("src/test/resources/seed/with-optimisation-OptimizedModel.h5").toAbsolutePath();
         Path out = tmp.resolve("eval");
-        Result r = run("--kernel", "vector", "--weights", weights.toString(), "--out", out.toString());
+        // vector.bits is read once when a JVM starts: as an argument, the program relaunches with that width.
+        String width = jcnn.kernels.VectorWidth.BITS == 128 ? "256" : "128";
+        Result r = run("--kernel", "vector", "--vector.bits", width, "--weights", weights.toString(), "--out",
+                out.toString());
         assertEquals(0, r.status(), r.output());
-        assertTrue(r.output().contains("jcnn: kernels vector-"), r.output());
+        assertTrue(r.output().contains("jcnn: kernels vector-" + width + ","), r.output());
+        assertFalse(r.output().contains("io.jhdf"), "jHDF's log stays quiet: " + r.output());
         assertTrue(r.output().strip().endsWith("test accuracy: 0.9129"), r.output());
         assertTrue(Files.size(out.resolve("report.html")) > 0 && Files.size(out.resolve("report.txt")) > 0);
     }

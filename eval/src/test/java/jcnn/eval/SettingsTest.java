@@ -141,6 +141,21 @@ class SettingsTest {
     }
 
     @Test
+    void aWholeNumberBeyondTheRangeSaysTheRange() throws IOException {
+        // Issue 15, item 9: epochs=99999999999 said only "expected an integer".
+        assertEquals("invalid epochs=99999999999: expected an integer (>= 1), and 99999999999 is beyond the 32-bit"
+                + " range, at most 2147483647", fails(settings("epochs", "99999999999")));
+        assertEquals("invalid batch=-99999999999: expected an integer (>= 1, at most the training images), and"
+                + " -99999999999 is beyond the 32-bit range, at least -2147483648",
+                fails(settings("batch", "-99999999999")));
+        assertTrue(fails(settings("seed", "99999999999999999999")).endsWith("beyond the 64-bit range, at most "
+                + Long.MAX_VALUE));
+        assertEquals(99_999_999_999L, ((TrainMode) Settings.parse(settings("seed", "99999999999")).mode()).recipe()
+                .seed(), "a seed is a long");
+        assertTrue(fails(settings("epochs", "many")).startsWith("invalid epochs=many: expected an integer"));
+    }
+
+    @Test
     void commandLineArgumentsAreTheSameSettings() throws IOException {
         Settings s = Settings.parse(settings(), List.of("--kernel", "scalar", "--epochs=2", "--nesterov", "false",
                 "--limit", "640"));
@@ -153,5 +168,13 @@ class SettingsTest {
         assertTrue(Settings.parse(settings("epochs", "9"), List.of("--epochs", "2")).mode() instanceof TrainMode);
         assertEquals(2, ((TrainMode) Settings.parse(settings("epochs", "9"), List.of("--epochs", "2")).mode())
                 .recipe().epochs(), "arguments win over system properties");
+        // Every mode takes the settings of all modes as arguments, compare mode's progress bar included.
+        Settings compare = Settings.parse(settings(), List.of("--compare", "--progress", "false", "--threads", "1"));
+        assertTrue(compare.mode() instanceof CompareMode);
+        assertEquals(Boolean.FALSE, compare.progress());
+        assertEquals(1, compare.kernels().threads());
+        assertEquals(Boolean.TRUE, Settings.parse(settings(), List.of("--weights",
+                MainSettings.seedWeights("with-optimisation-OptimizedModel.h5").toString(),
+                "--progress")).progress());
     }
 }

@@ -15,6 +15,7 @@ import jcnn.training.data.Batcher;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.MemoryBudget;
 import jcnn.training.nn.Module;
+import jcnn.training.nn.Summary;
 import jcnn.training.optim.LrSchedule;
 import jcnn.training.optim.Optimizer;
 import jcnn.training.optim.Optimizers;
@@ -203,6 +204,11 @@ public final class Trainer {
         checkData(train, validation);
         Kernels kernels = Engine.kernels();
         int batch = recipe.batch();
+        // Before anything is allocated, written or announced: a batch whose input arrays or whose activations and
+        // gradients cannot fit the heap is refused naming batch and the figure (MemoryBudget), not an
+        // OutOfMemoryError in the middle of the first step.
+        int batchImages = MemoryBudget.checkBatch(batch, train.size(), train.imageSize());
+        MemoryBudget.checkTrainingStep(batch, train.size(), train.imageSize(), activationFloatsPerImage(train));
         Batcher batcher = new Batcher(train, batch, recipe.seed());
         Augmentation augmentation = new Augmentation(recipe.cropPadding(), recipe.flip());
         if (augmentation.enabled()) {
@@ -225,10 +231,9 @@ public final class Trainer {
             listeners.forEach(l -> l.onEpoch(m));
         }
 
-        // The batch arrays, allocated once: one pair for full batches, one for the smaller last batch if any.
-        // Sized in long and against the heap first: a huge batch is refused naming the setting, not with an
-        // overflowed array size or an OutOfMemoryError (MemoryBudget).
-        BatchBuffers full = new BatchBuffers(MemoryBudget.checkBatch(batch, train.size(), train.imageSize()), train);
+        // The batch arrays, allocated once: one pair for full batches, one for the smaller last batch if any
+        // (sized in long and against the heap above).
+        BatchBuffers full = new BatchBuffers(batchImages, train);
         int tailSize = train.size() % batch;
         BatchBuffers tail = tailSize == 0 || batch >= train.size() ? full : new BatchBuffers(tailSize, train);
         BufferPool pool = new BufferPool();
@@ -323,6 +328,23 @@ public final class Trainer {
             throw new IllegalArgumentException("the model cannot take the " + train.rows() + "x" + train.cols()
                     + " training images: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The floats one image keeps alive through a training step: every layer's output (the model summary's output
+     * shapes), each held for the backward pass. {@link MemoryBudget#checkTrainingStep} adds a gradient of the same
+     * size for each and the input. For the seed CNN: 44,170 floats, about 356 kB per image with the gradients.
+     */
+    private long activationFloatsPerImage(Dataset train) {
+        long floats = 0;
+        for (Summary.Row row : Summary.of(model, Dataset.CHANNELS, train.rows(), train.cols()).rows()) {
+            long n = 1;
+            for (int d : row.outputShape()) {
+                n *= d;   // the batch dimension is 1 in a summary
+            }
+            floats += n;
+        }
+        return floats;
     }
 
     /** Running sums over an epoch, from each step's first forward pass. */

@@ -65,6 +65,8 @@ public final class Comparison {
     private final Kernels vector;
     /** What this mode chose on the user's behalf, to be said in the output ("limit=6000", ...). */
     private final List<String> defaults;
+    /** Whether each path's trainer shows the console bar; null for the trainer's default (on a terminal only). */
+    private Boolean progress;
 
     /**
      * A comparison of two kernel implementations; {@code vector} may be any kernels (tests use a second scalar
@@ -158,6 +160,12 @@ public final class Comparison {
         return recipe;
     }
 
+    /** Shows or hides the console progress bar of both paths' training ({@code progress}); returns this. */
+    public Comparison showProgress(boolean show) {
+        this.progress = show;
+        return this;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Running
 
@@ -230,6 +238,9 @@ public final class Comparison {
             float[] initialLogits = Evaluator.evaluate(model, probe, Evaluator.BATCH, true).logits();
             timed.reset();   // the breakdown is of training alone
             Trainer trainer = new Trainer(model, recipe).addListener(m -> out.println(role + ": " + m.describe()));
+            if (progress != null) {
+                trainer.showProgress(progress);
+            }
             History history = trainer.fit(split.train(), split.validation());
             if (history.diverged()) {
                 throw new IllegalArgumentException("training diverged on the " + role

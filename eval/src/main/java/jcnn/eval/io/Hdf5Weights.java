@@ -50,6 +50,19 @@ public final class Hdf5Weights {
     /** Deflate expands by at most ~1032:1; a compressed dataset claiming more than that per file byte is corrupt. */
     private static final long MAX_DEFLATE_RATIO = 1032;
 
+    /**
+     * jHDF logs through SLF4J, bound to java.util.logging (slf4j-jdk14), whose default level prints INFO: about 25
+     * lines on standard error per file read ("Getting flat data for [/conv1.weight]..."), and in the shaded
+     * jcnn.jar, which has no jHDF manifest, the warning "Using development version of jHDF". Only its errors show:
+     * what matters about a file is checked here and reported as a {@link WeightFileException} naming it. Held in
+     * a field: java.util.logging keeps loggers weakly, and a collected one forgets its level.
+     */
+    private static final java.util.logging.Logger JHDF_LOG = java.util.logging.Logger.getLogger("io.jhdf");
+
+    static {
+        JHDF_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     private Hdf5Weights() {
     }
 

@@ -79,7 +79,8 @@ public final class Batcher {
 
     /** Batches per epoch, the last one possibly partial. */
     public int batchCount() {
-        return (data.size() + batchSize - 1) / batchSize;
+        // In long: size + batchSize - 1 overflows an int for a batch near Integer.MAX_VALUE (0 batches, not 1).
+        return (int) ((data.size() + (long) batchSize - 1) / batchSize);
     }
 
     /**

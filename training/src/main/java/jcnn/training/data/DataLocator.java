@@ -21,9 +21,12 @@ import java.util.Properties;
  *       repository, found from the root and from module folders (where Maven runs tests) alike.</li>
  *   <li>The user cache {@code ~/.cache/jcnn/<name>} ({@code -Djcnn.cache=DIR} replaces {@code ~/.cache/jcnn}).</li>
  *   <li>{@code /usr/share/datasets/<name>}, where Debian's {@code dataset-fashion-mnist} package installs.</li>
- *   <li>A download of the missing files into the user cache, each verified before it is moved into place
- *       ({@link Downloader}); {@code -Djcnn.download=false} turns this off.</li>
+ *   <li>A download of the missing files into the user cache, over https, each verified before it is moved into
+ *       place ({@link Downloader}), with a progress bar on a terminal and a few lines elsewhere
+ *       ({@link DownloadProgress}); {@code -Djcnn.download=false} turns this off.</li>
  * </ol>
+ * When none of these has the files, one message names the places searched, {@code -Ddata}, the cache folder and
+ * where to get the files.
  * In every folder a file may be stored as published ({@code X.gz}) or uncompressed ({@code X}); the reader tells
  * them apart by content. Every load checks the spec's pinned checksums, wherever the file came from.
  */
@@ -73,12 +76,14 @@ public final class DataLocator {
         Path home = Path.of(p.getProperty("user.home", "."));
         String cache = p.getProperty(CACHE_PROPERTY, "").trim();
         boolean download = !"false".equalsIgnoreCase(p.getProperty(DOWNLOAD_PROPERTY, "true").trim());
+        String progress = p.getProperty("progress", "").trim();
+        Boolean showProgress = progress.isEmpty() ? null : Boolean.valueOf(progress);
         return new DataLocator(
                 data.isEmpty() ? null : Path.of(data),
                 Path.of(p.getProperty("user.dir", ".")),
                 cache.isEmpty() ? home.resolve(".cache").resolve("jcnn") : Path.of(cache),
                 List.of(SYSTEM_ROOT),
-                download ? Downloader.standard() : null);
+                download ? Downloader.standard().withProgress(DownloadProgress.forConsole(showProgress)) : null);
     }
 
     /** Locates and loads one official part (train or test) of a dataset, checking every pinned checksum. */
@@ -100,7 +105,7 @@ public final class DataLocator {
             if (located == null) {
                 throw new DataFileException(spec.name() + ": -D" + DATA_PROPERTY + "=" + dataDir + " lacks "
                         + missing(dataDir, fileNames) + " (each may also be stored without .gz); with -D"
-                        + DATA_PROPERTY + " no other place is searched");
+                        + DATA_PROPERTY + " no other place is searched. " + whereToGet(spec));
             }
             return located;
         }
@@ -132,11 +137,20 @@ public final class DataLocator {
         if (downloader == null) {
             throw new DataFileException(spec.name() + ": no folder holds all of " + fileNames + "; looked in "
                     + String.join(", ", searched) + "; downloading is off (-D" + DOWNLOAD_PROPERTY
-                    + "=false). Pass -D" + DATA_PROPERTY + "=DIR to name the folder.");
+                    + "=false). Put the files in " + cache + " or pass -D" + DATA_PROPERTY + "=DIR to name their"
+                    + " folder. " + whereToGet(spec));
         }
         for (String name : fileNames) {
             if (find(cache, name) == null) {
-                downloader.download(spec.uriOf(name), cache, name, spec.checksum(name).orElse(null));
+                try {
+                    downloader.download(spec.uriOf(name), cache, name, spec.checksum(name).orElse(null));
+                } catch (DataFileException e) {
+                    // Offline, a proxy, a server gone: one message that says what to do instead, with the cause.
+                    throw new DataFileException(spec.name() + ": no folder holds all of " + fileNames
+                            + " and the download failed (" + e.getMessage() + "); looked in "
+                            + String.join(", ", searched) + ". Put the files in " + cache + " or pass -D"
+                            + DATA_PROPERTY + "=DIR to name their folder. " + whereToGet(spec), e);
+                }
             }
         }
         Located downloaded = lookIn(cache, fileNames, Source.DOWNLOADED);
@@ -144,6 +158,20 @@ public final class DataLocator {
             throw new DataFileException(spec.name() + ": " + missing(cache, fileNames) + " vanished from " + cache);
         }
         return downloaded;
+    }
+
+    /**
+     * Where a person gets the files by hand: for Fashion-MNIST, Debian's {@code dataset-fashion-mnist} package
+     * (it installs them in {@code /usr/share/datasets/fashion-mnist}, which is searched) and the two official
+     * addresses; for another set, its download address.
+     */
+    static String whereToGet(DatasetSpec spec) {
+        if (spec.name().equals(DatasetSpec.FASHION_MNIST.name())) {
+            return "The files: Debian's package dataset-fashion-mnist (apt install dataset-fashion-mnist; found in "
+                    + SYSTEM_ROOT.resolve(spec.name()) + " without -D" + DATA_PROPERTY + "), or "
+                    + DatasetSpec.FASHION_MNIST_HTTPS + " or " + DatasetSpec.FASHION_MNIST_MIRROR + ".";
+        }
+        return "The files: " + spec.baseUri() + ".";
     }
 
     /** The folder, if it holds every file (as published or without .gz). */
@@ -159,7 +187,7 @@ public final class DataLocator {
         return new Located(source, dir, Map.copyOf(files));
     }
 
-    /** {@code dir/name}, else {@code dir/name} without its .gz suffix (Debian's layout), else null. */
+    /** {@code dir/name}, else {@code dir/name} without its .gz suffix (an uncompressed copy), else null. */
     private static Path find(Path dir, String name) {
         Path published = dir.resolve(name);
         if (Files.isRegularFile(published)) {

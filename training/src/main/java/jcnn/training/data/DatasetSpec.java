@@ -46,8 +46,19 @@ public record DatasetSpec(String name, URI baseUri, int rows, int cols, int clas
         }
     }
 
+    /**
+     * Where Fashion-MNIST is fetched from: the {@code data/fashion} folder of Zalando Research's repository, over
+     * https. The project's documented mirror, {@value #FASHION_MNIST_MIRROR}, serves the same files (same
+     * content checksums) over plain http only, which the downloader refuses.
+     */
+    public static final String FASHION_MNIST_HTTPS =
+            "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/";
+
+    /** Fashion-MNIST's own download address, http only; named in messages for someone fetching by hand. */
+    public static final String FASHION_MNIST_MIRROR = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
     public static final DatasetSpec FASHION_MNIST = new DatasetSpec("fashion-mnist",
-            URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"), 28, 28, 10, Map.of(
+            URI.create(FASHION_MNIST_HTTPS), 28, 28, 10, Map.of(
             "train-images-idx3-ubyte.gz",
             Checksum.sha256OfContent("c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
             "train-labels-idx1-ubyte.gz",
@@ -66,7 +77,7 @@ public record DatasetSpec(String name, URI baseUri, int rows, int cols, int clas
             "t10k-labels-idx1-ubyte.gz", Checksum.md5OfGzipFile("ec29112dd5afa0611ce80d1b7f02629c")));
 
     public static final DatasetSpec KMNIST = new DatasetSpec("kmnist",
-            URI.create("http://codh.rois.ac.jp/kmnist/dataset/kmnist/"), 28, 28, 10, Map.of(
+            URI.create("https://codh.rois.ac.jp/kmnist/dataset/kmnist/"), 28, 28, 10, Map.of(
             "train-images-idx3-ubyte.gz", Checksum.md5OfGzipFile("bdb82020997e1d708af4cf47b453dcf7"),
             "train-labels-idx1-ubyte.gz", Checksum.md5OfGzipFile("e144d726b3acfaa3e44228e80efcd344"),
             "t10k-images-idx3-ubyte.gz", Checksum.md5OfGzipFile("5c965bf0a639b31b8f53240b1b52f4d7"),

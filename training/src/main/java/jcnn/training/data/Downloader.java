@@ -23,7 +23,8 @@ import jcnn.core.io.AtomicFiles;
  * <p>The file is streamed to a temporary name in the target folder, verified, then renamed into place atomically
  * ({@link AtomicFiles}). On any failure (HTTP error, short body, size cap, checksum mismatch) the
  * temporary file is deleted and nothing is left behind, so a later run can never pick up a half or wrong file. A
- * file without a pinned checksum is not downloaded at all. Uses the JDK's {@link HttpClient}: no extra dependency.
+ * file without a pinned checksum is not downloaded at all, and nothing is fetched but over https. Progress goes to
+ * standard error ({@link DownloadProgress}). Uses the JDK's {@link HttpClient}: no extra dependency.
  * Non-goals: resuming, parallel downloads, proxies beyond the JDK's defaults.
  */
 public final class Downloader {
@@ -33,27 +34,47 @@ public final class Downloader {
 
     private final Supplier<HttpClient> clientFactory;
     private final Duration timeout;
+    private final DownloadProgress progress;
     private HttpClient client;
 
-    /** A downloader using {@code client}, each request limited to {@code timeout}. */
+    /** A downloader using {@code client}, each request limited to {@code timeout}, showing lines on stderr. */
     public Downloader(HttpClient client, Duration timeout) {
-        this(() -> client, timeout);
+        this(() -> client, timeout, DownloadProgress.lines(System.err, 25));
     }
 
-    private Downloader(Supplier<HttpClient> clientFactory, Duration timeout) {
+    private Downloader(Supplier<HttpClient> clientFactory, Duration timeout, DownloadProgress progress) {
         this.clientFactory = clientFactory;
         this.timeout = timeout;
+        this.progress = progress;
+    }
+
+    /** This downloader, showing its progress with {@code progress}. */
+    public Downloader withProgress(DownloadProgress progress) {
+        return new Downloader(clientFactory, timeout, java.util.Objects.requireNonNull(progress, "progress"));
     }
 
     /**
-     * A downloader with a 30 s connect timeout and a 10 minute limit per file. Its client (and the selector thread
-     * that comes with one) is only built on the first download: most runs find their data locally.
+     * A downloader with a 30 s connect timeout and a 10 minute limit per file, showing its progress as
+     * {@link DownloadProgress#forConsole} does by default. Its client (and the selector thread that comes with one)
+     * is only built on the first download: most runs find their data locally.
      */
     public static Downloader standard() {
         return new Downloader(() -> HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL) // never https -> http
-                .build(), Duration.ofMinutes(10));
+                .build(), Duration.ofMinutes(10), DownloadProgress.forConsole(null));
+    }
+
+    /**
+     * Whether {@code uri} may be fetched: https, or plain http to this machine's loopback address only (a test's
+     * local server). A file fetched over plain http from elsewhere could be replaced on the way; the pinned
+     * checksum would catch that, but the request itself would still tell the network what is being fetched.
+     */
+    static boolean allowed(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        return scheme.equals("https") || (scheme.equals("http")
+                && (host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]")));
     }
 
     private synchronized HttpClient client() {
@@ -71,6 +92,10 @@ public final class Downloader {
         if (expected == null) {
             throw new DataFileException(fileName + ": no pinned checksum, so a download from " + uri
                     + " could not be verified; refusing it. Put the file in place by hand (see -Ddata).");
+        }
+        if (!allowed(uri)) {
+            throw new DataFileException(fileName + ": refusing to download from " + uri
+                    + ": downloads use https only");
         }
         Path target = dir.resolve(fileName);
         // AtomicFiles' temporary file is a dot-name with a random part: concurrent runs do not collide, and the
@@ -99,7 +124,10 @@ public final class Downloader {
                         "200");
             }
             long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            long copied = copyCapped(body, out, fileName, uri);
+            long copied;
+            try (DownloadProgress.Task task = progress.start(fileName, uri, declared)) {
+                copied = copyCapped(body, out, fileName, uri, task);
+            }
             if (declared >= 0 && copied != declared) {
                 throw DataFileException.field(fileName, "downloaded size", copied + " bytes",
                         declared + " (Content-Length; truncated download)");
@@ -112,7 +140,8 @@ public final class Downloader {
         }
     }
 
-    private static long copyCapped(InputStream in, OutputStream out, String fileName, URI uri) throws IOException {
+    private static long copyCapped(InputStream in, OutputStream out, String fileName, URI uri,
+                                   DownloadProgress.Task task) throws IOException {
         byte[] buffer = new byte[1 << 16];
         long total = 0;
         for (int n; (n = in.read(buffer)) >= 0; ) {
@@ -122,6 +151,7 @@ public final class Downloader {
                         + " bytes from " + uri, "a data file of at most that size");
             }
             out.write(buffer, 0, n);
+            task.advance(n);
         }
         return total;
     }

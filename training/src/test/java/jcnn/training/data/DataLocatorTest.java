@@ -1,6 +1,7 @@
 package jcnn.training.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,8 @@ class DataLocatorTest {
         DataFileException e = assertThrows(DataFileException.class,
                 () -> locator(empty, work, List.of()).locate(SYNTHETIC, TEST_FILES));
         assertEquals("synthetic: -Ddata=" + empty + " lacks [t10k-labels-idx1-ubyte.gz] (each may also be stored"
-                + " without .gz); with -Ddata no other place is searched", e.getMessage());
+                + " without .gz); with -Ddata no other place is searched. The files: http://localhost.invalid/.",
+                e.getMessage());
     }
 
     @Test
@@ -139,6 +141,22 @@ class DataLocatorTest {
         assertTrue(m.contains(root.resolve("cache/synthetic").toString()), m);
         assertTrue(m.contains(root.resolve("sys/synthetic").toString()), m);
         assertTrue(m.contains("-Djcnn.download=false"), m);
+        assertTrue(m.contains("Put the files in " + root.resolve("cache/synthetic") + " or pass -Ddata=DIR"), m);
+    }
+
+    @Test
+    void missingFashionMnistSaysWhereToGetIt() throws Exception {
+        // Issue 14: the message names -Ddata, the cache folder, Debian's package and the official addresses.
+        Path work = Files.createDirectories(root.resolve("work"));
+        DataFileException e = assertThrows(DataFileException.class,
+                () -> locator(null, work, List.of(root.resolve("sys"))).locate(DatasetSpec.FASHION_MNIST, TEST_FILES));
+        String m = e.getMessage();
+        System.out.println("missing Fashion-MNIST: " + m);
+        assertTrue(m.contains("Put the files in " + root.resolve("cache/fashion-mnist") + " or pass -Ddata=DIR"), m);
+        assertTrue(m.contains("Debian's package dataset-fashion-mnist (apt install dataset-fashion-mnist; found in"
+                + " /usr/share/datasets/fashion-mnist without -Ddata)"), m);
+        assertTrue(m.contains(DatasetSpec.FASHION_MNIST_HTTPS) && m.contains(DatasetSpec.FASHION_MNIST_MIRROR), m);
+        assertFalse(m.contains("\n"), m);
     }
 
     @Test

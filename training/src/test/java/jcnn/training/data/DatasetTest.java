@@ -167,6 +167,14 @@ class DatasetTest {
     }
 
     @Test
+    void aBatchLargerThanTheDataIsOneBatchEvenNearTheIntLimit() {
+        // Issue 15's class of bug, int overflow: size + batch - 1 used to wrap, giving 0 batches per epoch.
+        for (int batch : new int[] {97, 98, 1 << 30, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
+            assertEquals(1, new Batcher(indexed(97), batch, 1).batchCount(), "batch " + batch);
+        }
+    }
+
+    @Test
     void epochOrderDependsOnlyOnSeedAndEpoch() {
         Dataset d = indexed(200);
         Batcher straight = new Batcher(d, 10, 5);

@@ -103,6 +103,54 @@ class DownloaderTest {
                 "t10k-labels-idx1-ubyte.gz", Checksum.sha256OfContent(IdxFiles.sha256(LABELS))));
     }
 
+    /**
+     * A failed download, as the locator reports it: one message that names the places searched, -Ddata and the
+     * cache folder; the downloader's own failure (returned) is its cause.
+     */
+    private DataFileException downloadFails(org.junit.jupiter.api.function.Executable locate) {
+        DataFileException e = assertThrows(DataFileException.class, locate);
+        assertTrue(e.getMessage().contains("and the download failed (" + e.getCause().getMessage() + ")"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("Put the files in " + root.resolve("cache")), e.getMessage());
+        assertTrue(e.getMessage().contains("pass -Ddata=DIR"), e.getMessage());
+        return (DataFileException) e.getCause();
+    }
+
+    @Test
+    void plainHttpIsRefusedBeforeAnyRequest() {
+        DatasetSpec http = synthetic(URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"));
+        DataFileException e = downloadFails(() -> locator().locate(http, TEST_FILES));
+        assertEquals("t10k-images-idx3-ubyte.gz: refusing to download from http://fashion-mnist.s3-website"
+                + ".eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz: downloads use https only", e.getMessage());
+        assertTrue(Downloader.allowed(URI.create("https://example.org/x")));
+        assertTrue(Downloader.allowed(base));   // a test's own server on the loopback
+        assertTrue(!Downloader.allowed(URI.create("ftp://example.org/x")));
+    }
+
+    @Test
+    void progressInALogIsAFewLinesPerFileNotAFlood() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream log = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        Downloader downloader = new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(20))
+                .withProgress(DownloadProgress.lines(log, 25));
+        DataLocator locator = new DataLocator(null, root.resolve("work"), root.resolve("cache"), List.of(),
+                downloader);
+        // The real 4.4 MB test images, in 64 kB reads: about 70 updates, shown as 5 lines.
+        locator.locate(DatasetSpec.FASHION_MNIST.withBaseUri(base.resolve("/fashion/")), TEST_FILES);
+        List<String> lines = bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        System.out.println("download progress in a log:\n" + String.join("\n", lines));
+        List<String> images = lines.stream().filter(l -> l.contains("t10k-images")).toList();
+        assertEquals(5, images.size(), String.join("\n", lines));
+        assertTrue(images.get(0).startsWith("downloading t10k-images-idx3-ubyte.gz (4.4 MB) from " + base), images
+                .get(0));
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(images.get(i).matches("  t10k-images-idx3-ubyte.gz: " + 25 * i + "% \\(\\d\\.\\d MB\\)"),
+                    images.get(i));
+        }
+        assertEquals("  t10k-images-idx3-ubyte.gz: 4.4 MB received", images.get(4));
+        assertTrue(lines.size() <= 10, "two files, at most five lines each: " + lines);
+    }
+
     private DataLocator locator() {
         Downloader downloader = new Downloader(HttpClient.newHttpClient(), Duration.ofSeconds(20));
         return new DataLocator(null, root.resolve("work"), root.resolve("cache"), List.of(), downloader);
@@ -143,7 +191,7 @@ class DownloaderTest {
 
     @Test
     void truncatedDownloadFailsAndLeavesNothing() throws Exception {
-        DataFileException e = assertThrows(DataFileException.class,
+        DataFileException e = downloadFails(
                 () -> locator().locate(synthetic(base.resolve("/truncated/")), TEST_FILES));
         assertTrue(e.getMessage().startsWith("t10k-images-idx3-ubyte.gz: download from " + base
                 + "truncated/t10k-images-idx3-ubyte.gz failed"), e.getMessage());
@@ -152,7 +200,7 @@ class DownloaderTest {
 
     @Test
     void shortBodyWithoutLengthFailsVerificationAndLeavesNothing() throws Exception {
-        DataFileException e = assertThrows(DataFileException.class,
+        DataFileException e = downloadFails(
                 () -> locator().locate(synthetic(base.resolve("/short/")), TEST_FILES));
         assertTrue(e.getMessage().startsWith("t10k-images-idx3-ubyte.gz: "), e.getMessage());
         assertEquals(List.of(), cacheContents("synthetic"));
@@ -160,7 +208,7 @@ class DownloaderTest {
 
     @Test
     void wrongChecksumFailsAndLeavesNothing() throws Exception {
-        DataFileException e = assertThrows(DataFileException.class,
+        DataFileException e = downloadFails(
                 () -> locator().locate(synthetic(base.resolve("/other/")), TEST_FILES));
         assertTrue(e.getMessage().startsWith("t10k-images-idx3-ubyte.gz: SHA-256 of the uncompressed content "),
                 e.getMessage());
@@ -171,7 +219,7 @@ class DownloaderTest {
 
     @Test
     void httpErrorFailsAndLeavesNothing() throws Exception {
-        DataFileException e = assertThrows(DataFileException.class,
+        DataFileException e = downloadFails(
                 () -> locator().locate(synthetic(base.resolve("/gone/")), TEST_FILES));
         assertEquals("t10k-images-idx3-ubyte.gz: HTTP status 404 from " + base
                 + "gone/t10k-images-idx3-ubyte.gz, expected 200", e.getMessage());
@@ -181,7 +229,7 @@ class DownloaderTest {
     @Test
     void fileWithoutPinnedChecksumIsNeverDownloaded() throws Exception {
         DatasetSpec unpinned = synthetic(base.resolve("/good/")).withChecksums(Map.of());
-        DataFileException e = assertThrows(DataFileException.class, () -> locator().locate(unpinned, TEST_FILES));
+        DataFileException e = downloadFails(() -> locator().locate(unpinned, TEST_FILES));
         assertTrue(e.getMessage().contains("no pinned checksum"), e.getMessage());
         assertTrue(requests.isEmpty(), "no request made: " + requests.keySet());
         assertEquals(List.of(), cacheContents("synthetic"));
@@ -197,8 +245,11 @@ class DownloaderTest {
                 "t10k-labels-idx1-ubyte.gz", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34");
         published.forEach((name, sha) -> assertEquals(Checksum.sha256OfContent(sha),
                 DatasetSpec.FASHION_MNIST.checksum(name).orElseThrow(), name));
-        assertEquals(URI.create("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/t10k-images-idx3-ubyte.gz"),
-                DatasetSpec.FASHION_MNIST.uriOf("t10k-images-idx3-ubyte.gz"));
+        assertEquals(URI.create("https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"
+                + "t10k-images-idx3-ubyte.gz"), DatasetSpec.FASHION_MNIST.uriOf("t10k-images-idx3-ubyte.gz"));
+        for (DatasetSpec spec : List.of(DatasetSpec.FASHION_MNIST, DatasetSpec.MNIST, DatasetSpec.KMNIST)) {
+            assertEquals("https", spec.baseUri().getScheme(), spec.name());
+        }
 
         // The official bytes, served locally under the real spec (only the base URL replaced), download and load.
         DatasetSpec mirrored = DatasetSpec.FASHION_MNIST.withBaseUri(base.resolve("/fashion/"));
@@ -209,7 +260,7 @@ class DownloaderTest {
 
         // The same bytes under MNIST's names and checksums are refused: tables are per dataset, not per name.
         DatasetSpec wrongSet = DatasetSpec.MNIST.withBaseUri(base.resolve("/fashion/"));
-        DataFileException e = assertThrows(DataFileException.class, () -> locator().locate(wrongSet, TEST_FILES));
+        DataFileException e = downloadFails(() -> locator().locate(wrongSet, TEST_FILES));
         assertTrue(e.getMessage().startsWith("t10k-images-idx3-ubyte.gz: MD5 of the .gz file"), e.getMessage());
         assertEquals(List.of(), cacheContents("mnist"));
     }
