@@ -24,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [[ "${QUICK:-0}" == 1 ]]; then
-  : "${FORKS:=1}" "${WARMUP:=1}" "${ITERS:=2}" "${TIME:=1s}" "${SHAPES:=SQ1024,CONV2_FWD,FC1_FWD,ANCHOR_CONV2_FWD}"
+  : "${FORKS:=1}" "${WARMUP:=10}" "${ITERS:=2}" "${TIME:=1s}" "${SHAPES:=SQ1024,CONV2_FWD,FC1_FWD,ANCHOR_CONV2_FWD}"
 fi
 FORKS=${FORKS:-2} WARMUP=${WARMUP:-3} ITERS=${ITERS:-5} TIME=${TIME:-1s}
 THREADS=${THREADS:-1,2} BATCHES=${BATCHES:-32,64,256}
