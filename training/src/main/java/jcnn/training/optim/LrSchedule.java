@@ -41,7 +41,7 @@ public interface LrSchedule {
      * PyTorch's {@code OneCycleLR} with its defaults ({@code pct_start=0.3}, {@code anneal_strategy='cos'},
      * {@code div_factor=25}, {@code final_div_factor=1e4}), without its momentum cycling: a cosine rise from
      * {@code max / 25} to {@code max} over the first 30% of the steps, then a cosine fall to {@code max / 25e4} at
-     * the last step. The high rate in the middle of a short run is what makes it fast (Smith & Topin 2017).
+     * the last step. The high rate in the middle of a short run is what makes it fast (Smith &amp; Topin 2017).
      */
     static LrSchedule oneCycle(double max) {
         double initial = max / 25, last = initial / 1e4;
