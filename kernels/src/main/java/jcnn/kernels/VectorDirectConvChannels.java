@@ -1,6 +1,7 @@
 package jcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,6 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>weight gradient: 3 output channels x the 3 taps of one kernel row, lanes over input channels (x is laid
  *       out channels-last for it), summed over the pixels: 3 loads and 3 broadcasts per 9 FMAs.</li>
  * </ul>
+ * With AVX-512's 32 registers (512-bit vectors) the tiles have 8 rows instead of 4 (forward, input gradient) or
+ * 3 (weight gradient): the same code with more accumulators, so the loads are spread over twice the FMAs.
+ * Rows shorter than a vector (conv2's 14 pixels at 16 lanes) are copied with masked loads and stores.
  * Measured on conv2 at batch 64, one thread, AVX2 (2026-12-02, CPU time, a shared machine): forward 4.6 -> 2.6 ms,
  * input gradient 5.4 -> 3.4 ms, weight gradient 5.5 -> 3.6 ms against the im2col path.
  * The pitched layout computes two dropped columns per row (16 for 14 at conv2) and rounds the plane up to a whole
@@ -48,12 +52,23 @@ final class VectorDirectConvChannels {
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
     /**
-     * The forward's and input gradient's tile: 4 rows (channels) x 2 vectors, 8 accumulators. 4 x 3 (12, as in
-     * VectorGemm) measured 1.3x slower here on AVX2: with its 3 loads and a broadcast it needs all 16 registers.
+     * 512-bit vectors mean AVX-512 (on x86), which has 32 vector registers instead of AVX2's 16: room for tiles of
+     * twice the rows, which halve the loads per FMA.
      */
-    private static final int ROWS = 4, VECTORS = 2, TILE = VECTORS * L;
-    /** The weight gradient's tile: 3 output channels x the 3 taps of a kernel row, 9 accumulators. */
-    private static final int W_ROWS = 3;
+    private static final boolean WIDE = L >= 16;
+    /**
+     * The forward's and input gradient's tile: 4 rows (channels) x 2 vectors, 8 accumulators, or 8 x 2 with 32
+     * registers. 4 x 3 (12, as in VectorGemm) measured 1.3x slower here on AVX2: with its 3 loads and a broadcast it
+     * needs all 16 registers. On AVX-512 (Xeon, 2026-12-02, conv2 at batch 64, one thread, CPU time) 8 x 2 took the
+     * forward from 1.51 to 1.13 ms and the input gradient from 1.56 to 1.26 ms; 4 x 4 (64-pixel tiles, which
+     * round conv2's 224 pitched pixels up to 256) was slower than 8 x 2.
+     */
+    private static final int ROWS = WIDE ? 8 : 4, VECTORS = 2, TILE = VECTORS * L;
+    /**
+     * The weight gradient's tile: 3 output channels x the 3 taps of a kernel row, 9 accumulators; with 32 registers
+     * 8 x 3, 24 (conv2's weight gradient 2.10 -> 1.64 ms on the Xeon; 4 and 6 rows were in between).
+     */
+    private static final int W_ROWS = WIDE ? 8 : 3;
     /** The reduction depth of one FMA chain: the GEMM's slab, so that the sums round as the im2col path's do. */
     private static final int KC = VectorGemm.KC;
 
@@ -65,7 +80,7 @@ final class VectorDirectConvChannels {
     private static final Scratch PADDED_DY = new Scratch();
     /** Four output (or input-gradient) planes in pitch P, one tile row each. */
     private static final Scratch PITCHED_ROWS = new Scratch();
-    /** The weights packed per block of four channels (forward and input gradient). */
+    /** The weights packed per block of {@link #ROWS} channels (forward and input gradient). */
     private static final Scratch PACKED_W = new Scratch();
     /** A chunk's weight gradient, channels-last: (o, tap, c rounded up to whole vectors). */
     private static final Scratch DW_CHANNELS_LAST = new Scratch();
@@ -124,9 +139,8 @@ final class VectorDirectConvChannels {
      */
     private static void copyRow(float[] src, int from, float[] dst, int to, int len) {
         if (len < L) {
-            for (int e = 0; e < len; e++) {
-                dst[to + e] = src[from + e];
-            }
+            VectorMask<Float> m = S.indexInRange(0, len);
+            FloatVector.fromArray(S, src, from, m).intoArray(dst, to, m);
             return;
         }
         for (int e = 0; e < len - L; e += L) {
@@ -138,9 +152,8 @@ final class VectorDirectConvChannels {
     /** {@link #copyRow}, adding {@code b} to every element (the forward's bias: the same one add per element). */
     private static void copyRowPlus(float[] src, int from, float[] dst, int to, int len, float b) {
         if (len < L) {
-            for (int e = 0; e < len; e++) {
-                dst[to + e] = src[from + e] + b;
-            }
+            VectorMask<Float> m = S.indexInRange(0, len);
+            FloatVector.fromArray(S, src, from, m).add(b).intoArray(dst, to, m);
             return;
         }
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -171,7 +184,7 @@ final class VectorDirectConvChannels {
     // x (n,c,h,w), weight (o,c,3,3), bias (o) or null -> y (n,o,h,w): images across threads
     static void conv2dForward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s, int threads) {
         int k = s.colRows(), blocks = (s.o() + ROWS - 1) / ROWS;
-        // The weights of each block of four output channels, k-major: the four values one step of k broadcasts.
+        // The weights of each block of output channels, k-major: the values one step of k broadcasts.
         float[] wp = PACKED_W.floats(blocks * k * ROWS);
         for (int b = 0; b < blocks; b++) {
             for (int kk = 0; kk < k; kk++) {
@@ -203,7 +216,11 @@ final class VectorDirectConvChannels {
                 int wBase = o0 * k;
                 for (int q = 0; q < f; q += TILE) {
                     for (int k0 = 0; k0 < k; k0 += KC) {
-                        forwardTile(xp, q, offsets, wp, wBase, k0, Math.min(k, k0 + KC), rows, f, k0 > 0);
+                        if (ROWS == 8) {
+                            forwardTile8(xp, q, offsets, wp, wBase, k0, Math.min(k, k0 + KC), rows, f, k0 > 0);
+                        } else {
+                            forwardTile(xp, q, offsets, wp, wBase, k0, Math.min(k, k0 + KC), rows, f, k0 > 0);
+                        }
                     }
                 }
                 // Drop the pitch's extra columns; the bias last, as the im2col path adds it after its GEMM.
@@ -222,7 +239,7 @@ final class VectorDirectConvChannels {
     }
 
     /**
-     * Output pixels [q, q + 2L) of four output channels, summed over reduction indices [k0, k1) in one FMA chain
+     * Output pixels [q, q + 2L) of four output channels (the 4-row tile), summed over reduction indices [k0, k1) in one FMA chain
      * per element from zero; stored into (or, for a later slab, added to) the four pitched rows.
      */
     private static void forwardTile(float[] xp, int q, int[] offsets, float[] wp, int wBase, int k0, int k1,
@@ -231,7 +248,7 @@ final class VectorDirectConvChannels {
                 c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
                 c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int kk = k0; kk < k1; kk++) {
-            int at = offsets[kk] + q, wi = wBase + kk * ROWS;
+            int at = offsets[kk] + q, wi = wBase + kk * 4;
             FloatVector b0 = FloatVector.fromArray(S, xp, at);
             FloatVector b1 = FloatVector.fromArray(S, xp, at + L);
             FloatVector a = FloatVector.broadcast(S, wp[wi]);
@@ -273,6 +290,90 @@ final class VectorDirectConvChannels {
         c31.intoArray(rows, 3 * f + q + L);
     }
 
+    /** {@link #forwardTile} with eight output channels (AVX-512's 32 registers): 2 loads per 16 FMAs. */
+    private static void forwardTile8(float[] xp, int q, int[] offsets, float[] wp, int wBase, int k0, int k1,
+                                     float[] rows, int f, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int kk = k0; kk < k1; kk++) {
+            int at = offsets[kk] + q, wi = wBase + kk * 8;
+            FloatVector b0 = FloatVector.fromArray(S, xp, at);
+            FloatVector b1 = FloatVector.fromArray(S, xp, at + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, wp[wi + 0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, wp[wi + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, wp[wi + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, wp[wi + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, wp[wi + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, wp[wi + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, wp[wi + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, wp[wi + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        if (add) {
+            c00 = FloatVector.fromArray(S, rows, 0 * f + q).add(c00);
+            c01 = FloatVector.fromArray(S, rows, 0 * f + q + L).add(c01);
+        }
+        c00.intoArray(rows, 0 * f + q);
+        c01.intoArray(rows, 0 * f + q + L);
+        if (add) {
+            c10 = FloatVector.fromArray(S, rows, 1 * f + q).add(c10);
+            c11 = FloatVector.fromArray(S, rows, 1 * f + q + L).add(c11);
+        }
+        c10.intoArray(rows, 1 * f + q);
+        c11.intoArray(rows, 1 * f + q + L);
+        if (add) {
+            c20 = FloatVector.fromArray(S, rows, 2 * f + q).add(c20);
+            c21 = FloatVector.fromArray(S, rows, 2 * f + q + L).add(c21);
+        }
+        c20.intoArray(rows, 2 * f + q);
+        c21.intoArray(rows, 2 * f + q + L);
+        if (add) {
+            c30 = FloatVector.fromArray(S, rows, 3 * f + q).add(c30);
+            c31 = FloatVector.fromArray(S, rows, 3 * f + q + L).add(c31);
+        }
+        c30.intoArray(rows, 3 * f + q);
+        c31.intoArray(rows, 3 * f + q + L);
+        if (add) {
+            c40 = FloatVector.fromArray(S, rows, 4 * f + q).add(c40);
+            c41 = FloatVector.fromArray(S, rows, 4 * f + q + L).add(c41);
+        }
+        c40.intoArray(rows, 4 * f + q);
+        c41.intoArray(rows, 4 * f + q + L);
+        if (add) {
+            c50 = FloatVector.fromArray(S, rows, 5 * f + q).add(c50);
+            c51 = FloatVector.fromArray(S, rows, 5 * f + q + L).add(c51);
+        }
+        c50.intoArray(rows, 5 * f + q);
+        c51.intoArray(rows, 5 * f + q + L);
+        if (add) {
+            c60 = FloatVector.fromArray(S, rows, 6 * f + q).add(c60);
+            c61 = FloatVector.fromArray(S, rows, 6 * f + q + L).add(c61);
+        }
+        c60.intoArray(rows, 6 * f + q);
+        c61.intoArray(rows, 6 * f + q + L);
+        if (add) {
+            c70 = FloatVector.fromArray(S, rows, 7 * f + q).add(c70);
+            c71 = FloatVector.fromArray(S, rows, 7 * f + q + L).add(c71);
+        }
+        c70.intoArray(rows, 7 * f + q);
+        c71.intoArray(rows, 7 * f + q + L);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Backward
 
@@ -286,7 +387,7 @@ final class VectorDirectConvChannels {
         int n = s.n(), c = s.c(), o = s.o(), wSize = s.weightSize();
         int chunks = VectorConv.weightGradientChunks(s, dweight != null);
         float[] dwChunks = dweight == null ? null : WEIGHT_GRADIENT_CHUNKS.floats(chunks * wSize);
-        // The input gradient broadcasts weight[o][c][tap] for four input channels at once: (block, tap, o, 4).
+        // The input gradient broadcasts weight[o][c][tap] for ROWS input channels at once: (block, tap, o, ROWS).
         int blocks = (c + ROWS - 1) / ROWS;
         float[] wt = null;
         if (dx != null) {
@@ -357,7 +458,7 @@ final class VectorDirectConvChannels {
     // ---- input gradient
 
     /**
-     * dx of image {@code i}, four input channels at a time: their planes copied into pitched rows, then for each tap
+     * dx of image {@code i}, {@link #ROWS} input channels at a time: their planes copied into pitched rows, then for each tap
      * in row-major order (col2im's order) its sum over the output channels added in, then copied back.
      */
     private static void inputGradient(float[] dyp, float[] wTaps, float[] dx, int i, ConvShape s) {
@@ -377,13 +478,21 @@ final class VectorDirectConvChannels {
                 int shift = (2 - t / 3) * p + (2 - t % 3), wBase = (block * 9 + t) * o * ROWS;
                 for (int q = 0; q < f; q += TILE) {
                     if (o <= KC) {
-                        inputGradientTile(dyp, q + shift, ps, wTaps, wBase, 0, o, rows, q, f, true);
+                        if (ROWS == 8) {
+                            inputGradientTile8(dyp, q + shift, ps, wTaps, wBase, 0, o, rows, q, f, true);
+                        } else {
+                            inputGradientTile(dyp, q + shift, ps, wTaps, wBase, 0, o, rows, q, f, true);
+                        }
                     } else {
                         // More than KC output channels: the im2col path's GEMM sums the column slab by slab before
                         // col2im adds it, so the slabs are summed aside first (rare shapes only).
                         for (int k0 = 0; k0 < o; k0 += KC) {
-                            inputGradientTile(dyp, q + shift, ps, wTaps, wBase, k0, Math.min(o, k0 + KC), slabs,
-                                    0, TILE, k0 > 0);
+                            int k1 = Math.min(o, k0 + KC);
+                            if (ROWS == 8) {
+                                inputGradientTile8(dyp, q + shift, ps, wTaps, wBase, k0, k1, slabs, 0, TILE, k0 > 0);
+                            } else {
+                                inputGradientTile(dyp, q + shift, ps, wTaps, wBase, k0, k1, slabs, 0, TILE, k0 > 0);
+                            }
                         }
                         for (int r = 0; r < ROWS; r++) {
                             VectorElementwise.addTo(TILE, slabs, r * TILE, rows, r * f + q);
@@ -400,8 +509,92 @@ final class VectorDirectConvChannels {
         }
     }
 
+    /** {@link #inputGradientTile} with eight input channels (AVX-512's 32 registers). */
+    private static void inputGradientTile8(float[] dyp, int at, int planeSize, float[] wTaps, int wBase, int o0,
+                                           int o1, float[] rows, int q, int f, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int oo = o0; oo < o1; oo++) {
+            int d = oo * planeSize + at, wi = wBase + oo * 8;
+            FloatVector b0 = FloatVector.fromArray(S, dyp, d);
+            FloatVector b1 = FloatVector.fromArray(S, dyp, d + L);
+            FloatVector a;
+            a = FloatVector.broadcast(S, wTaps[wi + 0]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, wTaps[wi + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, wTaps[wi + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, wTaps[wi + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, wTaps[wi + 4]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, wTaps[wi + 5]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            a = FloatVector.broadcast(S, wTaps[wi + 6]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            a = FloatVector.broadcast(S, wTaps[wi + 7]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+        }
+        if (add) {
+            c00 = FloatVector.fromArray(S, rows, 0 * f + q).add(c00);
+            c01 = FloatVector.fromArray(S, rows, 0 * f + q + L).add(c01);
+        }
+        c00.intoArray(rows, 0 * f + q);
+        c01.intoArray(rows, 0 * f + q + L);
+        if (add) {
+            c10 = FloatVector.fromArray(S, rows, 1 * f + q).add(c10);
+            c11 = FloatVector.fromArray(S, rows, 1 * f + q + L).add(c11);
+        }
+        c10.intoArray(rows, 1 * f + q);
+        c11.intoArray(rows, 1 * f + q + L);
+        if (add) {
+            c20 = FloatVector.fromArray(S, rows, 2 * f + q).add(c20);
+            c21 = FloatVector.fromArray(S, rows, 2 * f + q + L).add(c21);
+        }
+        c20.intoArray(rows, 2 * f + q);
+        c21.intoArray(rows, 2 * f + q + L);
+        if (add) {
+            c30 = FloatVector.fromArray(S, rows, 3 * f + q).add(c30);
+            c31 = FloatVector.fromArray(S, rows, 3 * f + q + L).add(c31);
+        }
+        c30.intoArray(rows, 3 * f + q);
+        c31.intoArray(rows, 3 * f + q + L);
+        if (add) {
+            c40 = FloatVector.fromArray(S, rows, 4 * f + q).add(c40);
+            c41 = FloatVector.fromArray(S, rows, 4 * f + q + L).add(c41);
+        }
+        c40.intoArray(rows, 4 * f + q);
+        c41.intoArray(rows, 4 * f + q + L);
+        if (add) {
+            c50 = FloatVector.fromArray(S, rows, 5 * f + q).add(c50);
+            c51 = FloatVector.fromArray(S, rows, 5 * f + q + L).add(c51);
+        }
+        c50.intoArray(rows, 5 * f + q);
+        c51.intoArray(rows, 5 * f + q + L);
+        if (add) {
+            c60 = FloatVector.fromArray(S, rows, 6 * f + q).add(c60);
+            c61 = FloatVector.fromArray(S, rows, 6 * f + q + L).add(c61);
+        }
+        c60.intoArray(rows, 6 * f + q);
+        c61.intoArray(rows, 6 * f + q + L);
+        if (add) {
+            c70 = FloatVector.fromArray(S, rows, 7 * f + q).add(c70);
+            c71 = FloatVector.fromArray(S, rows, 7 * f + q + L).add(c71);
+        }
+        c70.intoArray(rows, 7 * f + q);
+        c71.intoArray(rows, 7 * f + q + L);
+    }
+
     /**
-     * Input pixels [q, q + 2L) of four input channels for one tap: the sum over output channels [o0, o1) of
+     * Input pixels [q, q + 2L) of four input channels (the 4-row tile) for one tap: the sum over output channels [o0, o1) of
      * weight x dy at the tap's mirrored shift ({@code at} = q + shift), one FMA chain from zero, added to the rows
      * (or stored, {@code add} false).
      */
@@ -411,7 +604,7 @@ final class VectorDirectConvChannels {
                 c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
                 c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         for (int oo = o0; oo < o1; oo++) {
-            int d = oo * planeSize + at, wi = wBase + oo * ROWS;
+            int d = oo * planeSize + at, wi = wBase + oo * 4;
             FloatVector b0 = FloatVector.fromArray(S, dyp, d);
             FloatVector b1 = FloatVector.fromArray(S, dyp, d + L);
             FloatVector a = FloatVector.broadcast(S, wTaps[wi]);
@@ -472,7 +665,7 @@ final class VectorDirectConvChannels {
 
     /**
      * One image's weight gradient added into the chunk's (o, tap, c) buffer (written, for the chunk's first image):
-     * for each block of four output channels, kernel row and vector of input channels, the three taps of the row
+     * for each block of {@link #W_ROWS} output channels, kernel row and vector of input channels, the three taps of the row
      * summed over the pixels in raster order, one chain per KC pixels, as the im2col path's GEMM sums them.
      */
     private static void weightGradient(float[] dyp, float[] xc, int[] pixels, ConvShape s, int cv, float[] dwc,
@@ -482,9 +675,15 @@ final class VectorDirectConvChannels {
             for (int i = 0; i < 3; i++) {
                 for (int c0 = 0; c0 < cv; c0 += L) {
                     for (int p0 = 0; p0 < pixelCount; p0 += KC) {
-                        weightGradientTile(dyp, o0 * ps + p + 1, ps, xc, i * p * cv + c0, cv, pixels, p0,
-                                Math.min(pixelCount, p0 + KC), dwc, (o0 * 9 + 3 * i) * cv + c0, s.o() - o0,
-                                !(firstImage && p0 == 0));
+                        int pe = Math.min(pixelCount, p0 + KC), at = (o0 * 9 + 3 * i) * cv + c0;
+                        boolean acc = !(firstImage && p0 == 0);
+                        if (W_ROWS == 8) {
+                            weightGradientTile8(dyp, o0 * ps + p + 1, ps, xc, i * p * cv + c0, cv, pixels, p0,
+                                    pe, dwc, at, s.o() - o0, acc);
+                        } else {
+                            weightGradientTile(dyp, o0 * ps + p + 1, ps, xc, i * p * cv + c0, cv, pixels, p0,
+                                    pe, dwc, at, s.o() - o0, acc);
+                        }
                     }
                 }
             }
@@ -553,5 +752,133 @@ final class VectorDirectConvChannels {
             c22.intoArray(dwc, dwAt + 2 * rowStride + 2 * cv);
         }
     }
+
+    /** {@link #weightGradientTile} with eight output channels (AVX-512's 32 registers): 24 accumulators. */
+    private static void weightGradientTile8(float[] dyp, int dyAt, int planeSize, float[] xc, int xAt, int cv,
+                                           int[] pixels, int p0, int p1, float[] dwc, int dwAt, int valid,
+                                           boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        for (int q = pixels[p0], end = pixels[p1 - 1] + 1; q < end; q++) {
+            int xi = xAt + q * cv, di = dyAt + q;
+            FloatVector b0 = FloatVector.fromArray(S, xc, xi);
+            FloatVector b1 = FloatVector.fromArray(S, xc, xi + cv);
+            FloatVector b2 = FloatVector.fromArray(S, xc, xi + 2 * cv);
+            FloatVector a;
+            a = FloatVector.broadcast(S, dyp[di + 0 * planeSize]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            c02 = a.fma(b2, c02);
+            a = FloatVector.broadcast(S, dyp[di + 1 * planeSize]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            c12 = a.fma(b2, c12);
+            a = FloatVector.broadcast(S, dyp[di + 2 * planeSize]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            c22 = a.fma(b2, c22);
+            a = FloatVector.broadcast(S, dyp[di + 3 * planeSize]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            c32 = a.fma(b2, c32);
+            a = FloatVector.broadcast(S, dyp[di + 4 * planeSize]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            c42 = a.fma(b2, c42);
+            a = FloatVector.broadcast(S, dyp[di + 5 * planeSize]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+            c52 = a.fma(b2, c52);
+            a = FloatVector.broadcast(S, dyp[di + 6 * planeSize]);
+            c60 = a.fma(b0, c60);
+            c61 = a.fma(b1, c61);
+            c62 = a.fma(b2, c62);
+            a = FloatVector.broadcast(S, dyp[di + 7 * planeSize]);
+            c70 = a.fma(b0, c70);
+            c71 = a.fma(b1, c71);
+            c72 = a.fma(b2, c72);
+        }
+        int rowStride = 9 * cv;
+        if (valid > 0) {
+            if (add) {
+                c00 = FloatVector.fromArray(S, dwc, dwAt + 0 * rowStride + 0 * cv).add(c00);
+                c01 = FloatVector.fromArray(S, dwc, dwAt + 0 * rowStride + 1 * cv).add(c01);
+                c02 = FloatVector.fromArray(S, dwc, dwAt + 0 * rowStride + 2 * cv).add(c02);
+            }
+            c00.intoArray(dwc, dwAt + 0 * rowStride + 0 * cv);
+            c01.intoArray(dwc, dwAt + 0 * rowStride + 1 * cv);
+            c02.intoArray(dwc, dwAt + 0 * rowStride + 2 * cv);
+        }
+        if (valid > 1) {
+            if (add) {
+                c10 = FloatVector.fromArray(S, dwc, dwAt + 1 * rowStride + 0 * cv).add(c10);
+                c11 = FloatVector.fromArray(S, dwc, dwAt + 1 * rowStride + 1 * cv).add(c11);
+                c12 = FloatVector.fromArray(S, dwc, dwAt + 1 * rowStride + 2 * cv).add(c12);
+            }
+            c10.intoArray(dwc, dwAt + 1 * rowStride + 0 * cv);
+            c11.intoArray(dwc, dwAt + 1 * rowStride + 1 * cv);
+            c12.intoArray(dwc, dwAt + 1 * rowStride + 2 * cv);
+        }
+        if (valid > 2) {
+            if (add) {
+                c20 = FloatVector.fromArray(S, dwc, dwAt + 2 * rowStride + 0 * cv).add(c20);
+                c21 = FloatVector.fromArray(S, dwc, dwAt + 2 * rowStride + 1 * cv).add(c21);
+                c22 = FloatVector.fromArray(S, dwc, dwAt + 2 * rowStride + 2 * cv).add(c22);
+            }
+            c20.intoArray(dwc, dwAt + 2 * rowStride + 0 * cv);
+            c21.intoArray(dwc, dwAt + 2 * rowStride + 1 * cv);
+            c22.intoArray(dwc, dwAt + 2 * rowStride + 2 * cv);
+        }
+        if (valid > 3) {
+            if (add) {
+                c30 = FloatVector.fromArray(S, dwc, dwAt + 3 * rowStride + 0 * cv).add(c30);
+                c31 = FloatVector.fromArray(S, dwc, dwAt + 3 * rowStride + 1 * cv).add(c31);
+                c32 = FloatVector.fromArray(S, dwc, dwAt + 3 * rowStride + 2 * cv).add(c32);
+            }
+            c30.intoArray(dwc, dwAt + 3 * rowStride + 0 * cv);
+            c31.intoArray(dwc, dwAt + 3 * rowStride + 1 * cv);
+            c32.intoArray(dwc, dwAt + 3 * rowStride + 2 * cv);
+        }
+        if (valid > 4) {
+            if (add) {
+                c40 = FloatVector.fromArray(S, dwc, dwAt + 4 * rowStride + 0 * cv).add(c40);
+                c41 = FloatVector.fromArray(S, dwc, dwAt + 4 * rowStride + 1 * cv).add(c41);
+                c42 = FloatVector.fromArray(S, dwc, dwAt + 4 * rowStride + 2 * cv).add(c42);
+            }
+            c40.intoArray(dwc, dwAt + 4 * rowStride + 0 * cv);
+            c41.intoArray(dwc, dwAt + 4 * rowStride + 1 * cv);
+            c42.intoArray(dwc, dwAt + 4 * rowStride + 2 * cv);
+        }
+        if (valid > 5) {
+            if (add) {
+                c50 = FloatVector.fromArray(S, dwc, dwAt + 5 * rowStride + 0 * cv).add(c50);
+                c51 = FloatVector.fromArray(S, dwc, dwAt + 5 * rowStride + 1 * cv).add(c51);
+                c52 = FloatVector.fromArray(S, dwc, dwAt + 5 * rowStride + 2 * cv).add(c52);
+            }
+            c50.intoArray(dwc, dwAt + 5 * rowStride + 0 * cv);
+            c51.intoArray(dwc, dwAt + 5 * rowStride + 1 * cv);
+            c52.intoArray(dwc, dwAt + 5 * rowStride + 2 * cv);
+        }
+        if (valid > 6) {
+            if (add) {
+                c60 = FloatVector.fromArray(S, dwc, dwAt + 6 * rowStride + 0 * cv).add(c60);
+                c61 = FloatVector.fromArray(S, dwc, dwAt + 6 * rowStride + 1 * cv).add(c61);
+                c62 = FloatVector.fromArray(S, dwc, dwAt + 6 * rowStride + 2 * cv).add(c62);
+            }
+            c60.intoArray(dwc, dwAt + 6 * rowStride + 0 * cv);
+            c61.intoArray(dwc, dwAt + 6 * rowStride + 1 * cv);
+            c62.intoArray(dwc, dwAt + 6 * rowStride + 2 * cv);
+        }
+        if (valid > 7) {
+            if (add) {
+                c70 = FloatVector.fromArray(S, dwc, dwAt + 7 * rowStride + 0 * cv).add(c70);
+                c71 = FloatVector.fromArray(S, dwc, dwAt + 7 * rowStride + 1 * cv).add(c71);
+                c72 = FloatVector.fromArray(S, dwc, dwAt + 7 * rowStride + 2 * cv).add(c72);
+            }
+            c70.intoArray(dwc, dwAt + 7 * rowStride + 0 * cv);
+            c71.intoArray(dwc, dwAt + 7 * rowStride + 1 * cv);
+            c72.intoArray(dwc, dwAt + 7 * rowStride + 2 * cv);
+        }
+    }
+
 
 }
