@@ -1,6 +1,7 @@
 package jcnn.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +28,11 @@ final class VectorDirectConv {
 
     private static final VectorSpecies<Float> S = VectorWidth.FLOAT;
     private static final int L = S.length();
+    /**
+     * With AVX-512's 32 vector registers (512-bit vectors), two output channels per pass: every shifted load of the
+     * input feeds two FMAs. AVX2's 16 registers cannot hold the 18 weights or accumulators.
+     */
+    private static final boolean PAIRED = L >= 16;
     /** Chunks of the batch for the weight gradient: fixed, so that the summation order never depends on threads. */
     static final int MAX_CHUNKS = 16;
     /** Zero-padded input planes. */
@@ -76,9 +82,12 @@ final class VectorDirectConv {
         return s.w() + 2 * s.pad();
     }
 
-    /** Floats of one padded plane: its rows, one more for the last taps of the dropped columns, and a vector. */
+    /**
+     * Floats of one padded plane: its rows, one more for the last taps of the dropped columns, and room for a
+     * row's last vector read past the row's end (whole vectors, of which a mask keeps the row's part).
+     */
     private static int paddedSize(ConvShape s) {
-        return (s.h() + 2 * s.pad() + 1) * pitch(s) + L;
+        return (s.h() + 2 * s.pad() + 1) * pitch(s) + 2 * L;
     }
 
     /** Image {@code i} of x (n,1,h,w) -> a zero-padded plane of pitch P in {@code xp}. */
@@ -92,57 +101,117 @@ final class VectorDirectConv {
 
     // x (n,1,h,w), weight (o,1,3,3), bias (o) or null -> y (n,o,oh,ow), images [from, to)
     static void forward(float[] x, float[] weight, float[] bias, float[] y, ConvShape s, int from, int to) {
-        int p = pitch(s), oh = s.oh(), ow = s.ow(), flat = oh * p;
         float[] xp = PADDED.floats(paddedSize(s));
-        float[] row = PITCHED.floats(flat);
+        int planeOut = s.oh() * s.ow();
         for (int i = from; i < to; i++) {
             pad(x, i, s, xp);
-            for (int o = 0; o < s.o(); o++) {
-                forward3x3(xp, weight, o * 9, bias == null ? 0f : bias[o], bias != null, p, flat, row);
-                int yo = (i * s.o() + o) * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    System.arraycopy(row, oy * p, y, yo + oy * ow, ow);
+            for (int o = 0; o < s.o(); o += PAIRED ? 2 : 1) {
+                int yo = (i * s.o() + o) * planeOut;
+                if (PAIRED && o + 1 < s.o()) {
+                    forward3x3Pair(xp, weight, o * 9, bias, o, s, y, yo);
+                } else {
+                    forward3x3(xp, weight, o * 9, bias == null ? 0f : bias[o], bias != null, s, y, yo);
                 }
             }
         }
     }
 
     /**
-     * One output channel of one image in the pitched layout: the nine weights broadcast once, then per vector of
-     * outputs nine shifted loads and a chain of nine FMAs in the im2col path's order (tap by tap, from zero), then
-     * the bias, as that path adds it. A method of its own, with every tap written out, so that C2 keeps the
-     * weights and the accumulator in registers (a tap loop over kh x kw measured 6x slower).
+     * One output channel of one image, written straight into y at {@code yo}: the nine weights broadcast once, then
+     * per vector of an output row nine shifted loads and a chain of nine FMAs in the im2col path's order (tap by tap,
+     * from zero), then the bias, as that path adds it. A row's last vector is stored under a mask (28 = 16 + 12 at
+     * 512 bits), so nothing is computed into a buffer and copied out (a System.arraycopy per 28-float row cost
+     * more than its convolution). A method of its own, with every tap written out, so that C2 keeps the weights
+     * and the accumulator in registers (a tap loop over kh x kw measured 6x slower).
      */
-    private static void forward3x3(float[] xp, float[] weight, int wo, float b, boolean withBias, int p, int flat,
-                                   float[] row) {
+    private static void forward3x3(float[] xp, float[] weight, int wo, float b, boolean withBias, ConvShape s,
+                                   float[] y, int yo) {
         FloatVector w0 = FloatVector.broadcast(S, weight[wo]), w1 = FloatVector.broadcast(S, weight[wo + 1]),
                 w2 = FloatVector.broadcast(S, weight[wo + 2]), w3 = FloatVector.broadcast(S, weight[wo + 3]),
                 w4 = FloatVector.broadcast(S, weight[wo + 4]), w5 = FloatVector.broadcast(S, weight[wo + 5]),
                 w6 = FloatVector.broadcast(S, weight[wo + 6]), w7 = FloatVector.broadcast(S, weight[wo + 7]),
                 w8 = FloatVector.broadcast(S, weight[wo + 8]);
         FloatVector bv = FloatVector.broadcast(S, b);
-        int p2 = 2 * p, bound = S.loopBound(flat), q = 0;
-        for (; q < bound; q += L) {
-            FloatVector acc = w0.fma(FloatVector.fromArray(S, xp, q), FloatVector.zero(S));
-            acc = w1.fma(FloatVector.fromArray(S, xp, q + 1), acc);
-            acc = w2.fma(FloatVector.fromArray(S, xp, q + 2), acc);
-            acc = w3.fma(FloatVector.fromArray(S, xp, q + p), acc);
-            acc = w4.fma(FloatVector.fromArray(S, xp, q + p + 1), acc);
-            acc = w5.fma(FloatVector.fromArray(S, xp, q + p + 2), acc);
-            acc = w6.fma(FloatVector.fromArray(S, xp, q + p2), acc);
-            acc = w7.fma(FloatVector.fromArray(S, xp, q + p2 + 1), acc);
-            acc = w8.fma(FloatVector.fromArray(S, xp, q + p2 + 2), acc);
-            if (withBias) {
-                acc = acc.add(bv);
+        int p = pitch(s), p2 = 2 * p, ow = s.ow();
+        for (int oy = 0; oy < s.oh(); oy++) {
+            for (int e = 0; e < ow; e += L) {
+                int q = oy * p + e;
+                FloatVector acc = w0.fma(FloatVector.fromArray(S, xp, q), FloatVector.zero(S));
+                acc = w1.fma(FloatVector.fromArray(S, xp, q + 1), acc);
+                acc = w2.fma(FloatVector.fromArray(S, xp, q + 2), acc);
+                acc = w3.fma(FloatVector.fromArray(S, xp, q + p), acc);
+                acc = w4.fma(FloatVector.fromArray(S, xp, q + p + 1), acc);
+                acc = w5.fma(FloatVector.fromArray(S, xp, q + p + 2), acc);
+                acc = w6.fma(FloatVector.fromArray(S, xp, q + p2), acc);
+                acc = w7.fma(FloatVector.fromArray(S, xp, q + p2 + 1), acc);
+                acc = w8.fma(FloatVector.fromArray(S, xp, q + p2 + 2), acc);
+                if (withBias) {
+                    acc = acc.add(bv);
+                }
+                acc.intoArray(y, yo + oy * ow + e, S.indexInRange(e, ow));
             }
-            acc.intoArray(row, q);
         }
-        for (; q < flat; q++) {
-            float acc = 0f;
-            for (int t = 0; t < 9; t++) {
-                acc = Math.fma(weight[wo + t], xp[q + (t / 3) * p + t % 3], acc);
+    }
+
+    /**
+     * {@link #forward3x3} for output channels o and o + 1 at once (with AVX-512's 32 registers: 18 weights and two
+     * accumulators), into y at {@code yo} and the next plane: each shifted load of x feeds two FMAs instead of one,
+     * and each channel's chain is the same as {@code forward3x3}'s, so the results are too.
+     */
+    private static void forward3x3Pair(float[] xp, float[] weight, int wo, float[] bias, int o, ConvShape s,
+                                       float[] y, int yo) {
+        FloatVector w0 = FloatVector.broadcast(S, weight[wo]), w1 = FloatVector.broadcast(S, weight[wo + 1]),
+                w2 = FloatVector.broadcast(S, weight[wo + 2]), w3 = FloatVector.broadcast(S, weight[wo + 3]),
+                w4 = FloatVector.broadcast(S, weight[wo + 4]), w5 = FloatVector.broadcast(S, weight[wo + 5]),
+                w6 = FloatVector.broadcast(S, weight[wo + 6]), w7 = FloatVector.broadcast(S, weight[wo + 7]),
+                w8 = FloatVector.broadcast(S, weight[wo + 8]);
+        FloatVector v0 = FloatVector.broadcast(S, weight[wo + 9]), v1 = FloatVector.broadcast(S, weight[wo + 10]),
+                v2 = FloatVector.broadcast(S, weight[wo + 11]), v3 = FloatVector.broadcast(S, weight[wo + 12]),
+                v4 = FloatVector.broadcast(S, weight[wo + 13]), v5 = FloatVector.broadcast(S, weight[wo + 14]),
+                v6 = FloatVector.broadcast(S, weight[wo + 15]), v7 = FloatVector.broadcast(S, weight[wo + 16]),
+                v8 = FloatVector.broadcast(S, weight[wo + 17]);
+        boolean withBias = bias != null;
+        FloatVector ba = FloatVector.broadcast(S, withBias ? bias[o] : 0f);
+        FloatVector bb = FloatVector.broadcast(S, withBias ? bias[o + 1] : 0f);
+        int p = pitch(s), p2 = 2 * p, ow = s.ow(), next = s.oh() * ow;
+        for (int oy = 0; oy < s.oh(); oy++) {
+            for (int e = 0; e < ow; e += L) {
+                int q = oy * p + e;
+                FloatVector x0 = FloatVector.fromArray(S, xp, q);
+                FloatVector a = w0.fma(x0, FloatVector.zero(S)), b = v0.fma(x0, FloatVector.zero(S));
+                FloatVector x1 = FloatVector.fromArray(S, xp, q + 1);
+                a = w1.fma(x1, a);
+                b = v1.fma(x1, b);
+                FloatVector x2 = FloatVector.fromArray(S, xp, q + 2);
+                a = w2.fma(x2, a);
+                b = v2.fma(x2, b);
+                FloatVector x3 = FloatVector.fromArray(S, xp, q + p);
+                a = w3.fma(x3, a);
+                b = v3.fma(x3, b);
+                FloatVector x4 = FloatVector.fromArray(S, xp, q + p + 1);
+                a = w4.fma(x4, a);
+                b = v4.fma(x4, b);
+                FloatVector x5 = FloatVector.fromArray(S, xp, q + p + 2);
+                a = w5.fma(x5, a);
+                b = v5.fma(x5, b);
+                FloatVector x6 = FloatVector.fromArray(S, xp, q + p2);
+                a = w6.fma(x6, a);
+                b = v6.fma(x6, b);
+                FloatVector x7 = FloatVector.fromArray(S, xp, q + p2 + 1);
+                a = w7.fma(x7, a);
+                b = v7.fma(x7, b);
+                FloatVector x8 = FloatVector.fromArray(S, xp, q + p2 + 2);
+                a = w8.fma(x8, a);
+                b = v8.fma(x8, b);
+                if (withBias) {
+                    a = a.add(ba);
+                    b = b.add(bb);
+                }
+                VectorMask<Float> row = S.indexInRange(e, ow);
+                int at = yo + oy * ow + e;
+                a.intoArray(y, at, row);
+                b.intoArray(y, at + next, row);
             }
-            row[q] = withBias ? acc + b : acc;
         }
     }
 
@@ -169,9 +238,11 @@ final class VectorDirectConv {
                 }
             }
         }
-        float[] work = new float[9 * L + 9];   // the nine accumulators between images, and the tails' sums
-        for (int o = 0; o < s.o(); o++) {
-            weightGradient3x3(dyp, xp, s, images, o, flat, padded, p, work, dwChunk, dwOff + o * 9);
+        // Per channel, the nine accumulators between images and the tails' sums.
+        float[] work = new float[2 * (9 * L + 9)];
+        for (int o = 0; o < s.o(); o += PAIRED ? 2 : 1) {
+            int channels = PAIRED && o + 1 < s.o() ? 2 : 1;
+            weightGradient3x3(dyp, xp, s, images, o, channels, flat, padded, p, work, dwChunk, dwOff + o * 9);
         }
     }
 
@@ -188,26 +259,36 @@ final class VectorDirectConv {
      * image and pixel order, the products of the pixels q = l (mod L). Then one lane-order reduction per tap, and
      * the scalar tails' sums (pixels past the last whole vector).
      */
-    private static void weightGradient3x3(float[] dyp, float[] xp, ConvShape s, int images, int o, int flat,
-                                          int padded, int p, float[] work, float[] dw, int dwOff) {
-        int bound = S.loopBound(flat);
-        java.util.Arrays.fill(work, 0, 9 * L + 9, 0f);
+    private static void weightGradient3x3(float[] dyp, float[] xp, ConvShape s, int images, int o, int channels,
+                                          int flat, int padded, int p, float[] work, float[] dw, int dwOff) {
+        int bound = S.loopBound(flat), block = 9 * L + 9;
+        java.util.Arrays.fill(work, 0, channels * block, 0f);
         for (int i = 0; i < images; i++) {
             int d = (i * s.o() + o) * flat, x0 = i * padded;
-            accumulate3x3(dyp, d, xp, x0, p, bound, work);
-            for (int q = bound; q < flat; q++) {
-                float g = dyp[d + q];
-                for (int t = 0; t < 9; t++) {
-                    work[9 * L + t] = Math.fma(g, xp[x0 + (t / 3) * p + t % 3 + q], work[9 * L + t]);
+            if (channels == 2) {
+                accumulate3x3Pair(dyp, d, d + flat, xp, x0, p, bound, work, block);
+            } else {
+                accumulate3x3(dyp, d, xp, x0, p, bound, work);
+            }
+            for (int c = 0; c < channels; c++) {
+                for (int q = bound; q < flat; q++) {
+                    float g = dyp[d + c * flat + q];
+                    for (int t = 0; t < 9; t++) {
+                        int tail = c * block + 9 * L + t;
+                        work[tail] = Math.fma(g, xp[x0 + (t / 3) * p + t % 3 + q], work[tail]);
+                    }
                 }
             }
         }
-        for (int t = 0; t < 9; t++) {
-            float sum = work[t * L];
-            for (int l = 1; l < L; l++) {
-                sum += work[t * L + l];
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < 9; t++) {
+                int at = c * block + t * L;
+                float sum = work[at];
+                for (int l = 1; l < L; l++) {
+                    sum += work[at + l];
+                }
+                dw[dwOff + 9 * c + t] = sum + work[c * block + 9 * L + t];
             }
-            dw[dwOff + t] = sum + work[9 * L + t];
         }
     }
 
@@ -245,4 +326,65 @@ final class VectorDirectConv {
         a21.intoArray(acc, 7 * L);
         a22.intoArray(acc, 8 * L);
     }
+    /**
+     * {@link #accumulate3x3} for two output channels at once (dy at {@code d} and {@code e}, accumulators at 0 and
+     * {@code second} in {@code acc}): 18 accumulators, with AVX-512's 32 registers, so that each shifted load of x
+     * feeds two FMAs (11 loads per 18 FMAs instead of 10 per 9). Each accumulator sums as in
+     * {@code accumulate3x3}.
+     */
+    private static void accumulate3x3Pair(float[] dyp, int d, int e, float[] xp, int x0, int p, int bound,
+                                          float[] acc, int second) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, 0 * L), a01 = FloatVector.fromArray(S, acc, 1 * L), a02 = FloatVector.fromArray(S, acc, 2 * L), a10 = FloatVector.fromArray(S, acc, 3 * L), a11 = FloatVector.fromArray(S, acc, 4 * L), a12 = FloatVector.fromArray(S, acc, 5 * L), a20 = FloatVector.fromArray(S, acc, 6 * L), a21 = FloatVector.fromArray(S, acc, 7 * L), a22 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector b00 = FloatVector.fromArray(S, acc, second + 0 * L), b01 = FloatVector.fromArray(S, acc, second + 1 * L), b02 = FloatVector.fromArray(S, acc, second + 2 * L), b10 = FloatVector.fromArray(S, acc, second + 3 * L), b11 = FloatVector.fromArray(S, acc, second + 4 * L), b12 = FloatVector.fromArray(S, acc, second + 5 * L), b20 = FloatVector.fromArray(S, acc, second + 6 * L), b21 = FloatVector.fromArray(S, acc, second + 7 * L), b22 = FloatVector.fromArray(S, acc, second + 8 * L);
+        int x1 = x0 + p, x2 = x0 + 2 * p;
+        for (int q = 0; q < bound; q += L) {
+            FloatVector g = FloatVector.fromArray(S, dyp, d + q), h = FloatVector.fromArray(S, dyp, e + q);
+            FloatVector x00 = FloatVector.fromArray(S, xp, x0 + q);
+            a00 = g.fma(x00, a00);
+            b00 = h.fma(x00, b00);
+            FloatVector x01 = FloatVector.fromArray(S, xp, x0 + q + 1);
+            a01 = g.fma(x01, a01);
+            b01 = h.fma(x01, b01);
+            FloatVector x02 = FloatVector.fromArray(S, xp, x0 + q + 2);
+            a02 = g.fma(x02, a02);
+            b02 = h.fma(x02, b02);
+            FloatVector x10 = FloatVector.fromArray(S, xp, x1 + q);
+            a10 = g.fma(x10, a10);
+            b10 = h.fma(x10, b10);
+            FloatVector x11 = FloatVector.fromArray(S, xp, x1 + q + 1);
+            a11 = g.fma(x11, a11);
+            b11 = h.fma(x11, b11);
+            FloatVector x12 = FloatVector.fromArray(S, xp, x1 + q + 2);
+            a12 = g.fma(x12, a12);
+            b12 = h.fma(x12, b12);
+            FloatVector x20 = FloatVector.fromArray(S, xp, x2 + q);
+            a20 = g.fma(x20, a20);
+            b20 = h.fma(x20, b20);
+            FloatVector x21 = FloatVector.fromArray(S, xp, x2 + q + 1);
+            a21 = g.fma(x21, a21);
+            b21 = h.fma(x21, b21);
+            FloatVector x22 = FloatVector.fromArray(S, xp, x2 + q + 2);
+            a22 = g.fma(x22, a22);
+            b22 = h.fma(x22, b22);
+        }
+        a00.intoArray(acc, 0 * L);
+        a01.intoArray(acc, 1 * L);
+        a02.intoArray(acc, 2 * L);
+        a10.intoArray(acc, 3 * L);
+        a11.intoArray(acc, 4 * L);
+        a12.intoArray(acc, 5 * L);
+        a20.intoArray(acc, 6 * L);
+        a21.intoArray(acc, 7 * L);
+        a22.intoArray(acc, 8 * L);
+        b00.intoArray(acc, second + 0 * L);
+        b01.intoArray(acc, second + 1 * L);
+        b02.intoArray(acc, second + 2 * L);
+        b10.intoArray(acc, second + 3 * L);
+        b11.intoArray(acc, second + 4 * L);
+        b12.intoArray(acc, second + 5 * L);
+        b20.intoArray(acc, second + 6 * L);
+        b21.intoArray(acc, second + 7 * L);
+        b22.intoArray(acc, second + 8 * L);
+    }
+
 }
