@@ -105,26 +105,41 @@ final class VectorPool {
     }
 
     /**
-     * 2x2 windows with stride 2 whose output rows are at least one vector wide (pool1: 28x28 -> 14x14 at 256 bits).
-     * There the four taps of L neighbouring windows are two contiguous loads per input row, split into even and
-     * odd lanes by a two-vector rearrange: no gathers (AVX2 gathers a lane at a time), and the same compares and
-     * blends in the same order as the general path. A row's last vector ends at the row's end, overlapping the one
-     * before it (the overlap is computed twice, to the same values).
+     * 2x2 windows with stride 2 (the seed CNN's two poolings). There the four taps of L neighbouring windows are two
+     * contiguous loads per input row, split into even and odd lanes by a two-vector rearrange: no gathers (AVX2
+     * gathers a lane at a time), and the same compares and blends in the same order as the general path. A row's
+     * last vector ends at the row's end, overlapping the one before it (the overlap is computed twice, to the same
+     * values). An output row narrower than a vector (pool1's 14 and pool2's 7 at 512 bits) is one vector of masked
+     * loads and stores.
      */
     static boolean isPairwise(PoolShape s) {
-        return s.k() == 2 && s.stride() == 2 && s.ow() >= L;
+        return s.k() == 2 && s.stride() == 2;
     }
 
     // x (n,c,h,w) planes [from, to) -> y, argmax: 2x2, stride 2
     static void maxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        boolean narrow = ow < L;
+        VectorMask<Float> first = S.indexInRange(0, 2 * ow), second = S.indexInRange(L, 2 * ow);
+        VectorMask<Float> outputs = S.indexInRange(0, ow);
+        VectorMask<Integer> outputIndices = I.indexInRange(0, ow);
         for (int nc = from; nc < to; nc++) {
             for (int oy = 0; oy < oh; oy++) {
                 int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
                 for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
                     int at = row + 2 * ox;
-                    FloatVector a0 = FloatVector.fromArray(S, x, at), a1 = FloatVector.fromArray(S, x, at + L);
-                    FloatVector b0 = FloatVector.fromArray(S, x, at + w), b1 = FloatVector.fromArray(S, x, at + w + L);
+                    FloatVector a0, a1, b0, b1;
+                    if (narrow) {   // rows shorter than a vector: masked loads of the row's 2 * ow inputs
+                        a0 = FloatVector.fromArray(S, x, at, first);
+                        a1 = FloatVector.fromArray(S, x, at + L, second);
+                        b0 = FloatVector.fromArray(S, x, at + w, first);
+                        b1 = FloatVector.fromArray(S, x, at + w + L, second);
+                    } else {
+                        a0 = FloatVector.fromArray(S, x, at);
+                        a1 = FloatVector.fromArray(S, x, at + L);
+                        b0 = FloatVector.fromArray(S, x, at + w);
+                        b1 = FloatVector.fromArray(S, x, at + w + L);
+                    }
                     FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
                     FloatVector max = a0.rearrange(EVEN, a1), best = start;
                     FloatVector v = a0.rearrange(ODD, a1);
@@ -142,8 +157,14 @@ final class VectorPool {
                             .or(v.compare(VectorOperators.NE, v).andNot(max.compare(VectorOperators.NE, max)));
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) (w + 1)), win);
+                    IntVector index = best.convert(VectorOperators.F2I, 0).reinterpretAsInts();
+                    if (narrow) {
+                        max.intoArray(y, out, outputs);
+                        index.intoArray(argmax, out, outputIndices);
+                        break;
+                    }
                     max.intoArray(y, out + ox);
-                    best.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(argmax, out + ox);
+                    index.intoArray(argmax, out + ox);
                     if (ox == ow - L) {
                         break;
                     }
@@ -155,17 +176,31 @@ final class VectorPool {
     // x (n,c,h,w) planes [from, to) -> y = maxPool(relu(x)), argmax: 2x2, stride 2
     static void reluMaxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        boolean narrow = ow < L;
+        VectorMask<Float> first = S.indexInRange(0, 2 * ow), second = S.indexInRange(L, 2 * ow);
+        VectorMask<Float> outputs = S.indexInRange(0, ow);
+        VectorMask<Integer> outputIndices = I.indexInRange(0, ow);
         FloatVector zero = FloatVector.zero(S);
         for (int nc = from; nc < to; nc++) {
             for (int oy = 0; oy < oh; oy++) {
                 int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
                 for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
                     int at = row + 2 * ox;
-                    FloatVector a0 = FloatVector.fromArray(S, x, at), a1 = FloatVector.fromArray(S, x, at + L);
-                    FloatVector b0 = FloatVector.fromArray(S, x, at + w), b1 = FloatVector.fromArray(S, x, at + w + L);
+                    FloatVector a0, a1, b0, b1;
+                    if (narrow) {   // rows shorter than a vector: masked loads of the row's 2 * ow inputs
+                        a0 = FloatVector.fromArray(S, x, at, first);
+                        a1 = FloatVector.fromArray(S, x, at + L, second);
+                        b0 = FloatVector.fromArray(S, x, at + w, first);
+                        b1 = FloatVector.fromArray(S, x, at + w + L, second);
+                    } else {
+                        a0 = FloatVector.fromArray(S, x, at);
+                        a1 = FloatVector.fromArray(S, x, at + L);
+                        b0 = FloatVector.fromArray(S, x, at + w);
+                        b1 = FloatVector.fromArray(S, x, at + w + L);
+                    }
                     FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
-                    FloatVector first = a0.rearrange(EVEN, a1);
-                    FloatVector max = zero.blend(first, first.compare(VectorOperators.GT, zero)), best = start;
+                    FloatVector tap0 = a0.rearrange(EVEN, a1);
+                    FloatVector max = zero.blend(tap0, tap0.compare(VectorOperators.GT, zero)), best = start;
                     FloatVector v = a0.rearrange(ODD, a1);
                     VectorMask<Float> win = v.compare(VectorOperators.GT, max);
                     max = max.blend(v, win);
@@ -178,8 +213,14 @@ final class VectorPool {
                     win = v.compare(VectorOperators.GT, max);
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) (w + 1)), win);
+                    IntVector index = best.convert(VectorOperators.F2I, 0).reinterpretAsInts();
+                    if (narrow) {
+                        max.intoArray(y, out, outputs);
+                        index.intoArray(argmax, out, outputIndices);
+                        break;
+                    }
                     max.intoArray(y, out + ox);
-                    best.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(argmax, out + ox);
+                    index.intoArray(argmax, out + ox);
                     if (ox == ow - L) {
                         break;
                     }
