@@ -88,6 +88,8 @@ final class VectorDirectConvChannels {
     private static final Scratch TAP_OFFSETS = new Scratch();
     /** The pitched index of each real pixel, in raster order (weight gradient). */
     private static final Scratch PIXELS = new Scratch();
+    /** Each input channel's offset in x, for the gathers of the channels-last copy. */
+    private static final Scratch CHANNEL_OFFSETS = new Scratch();
     /** One tile's sums over several slabs of output channels (input gradient, more than KC of them). */
     private static final Scratch SLAB_SUMS = new Scratch();
     /** One weight gradient per chunk of the batch, added in chunk order. */
@@ -648,10 +650,32 @@ final class VectorDirectConvChannels {
 
     // ---- weight gradient
 
-    /** Image {@code i} of x (n, c, h, w) -> padded planes, channels-last: (padded pixel, c rounded up to cv). */
+    /**
+     * Image {@code i} of x (n, c, h, w) -> padded planes, channels-last: (padded pixel, c rounded up to cv). With
+     * 16-lane vectors (AVX-512, whose gathers take a vector per few cycles) one gather of a pixel's channels per
+     * vector: conv2's transposition 0.14 -> 0.04 ms per batch of 64 on the Xeon (CPU time, a loaded machine).
+     * AVX2 gathers a lane at a time, so at narrower widths the scatter stays scalar.
+     */
     private static void channelsLast(float[] x, int i, ConvShape s, int cv, float[] xc) {
         int c = s.c(), h = s.h(), w = s.w(), p = pitch(s);
         java.util.Arrays.fill(xc, 0, plane(s) * cv, 0f);
+        if (WIDE) {
+            int[] channelOffsets = CHANNEL_OFFSETS.ints(cv);
+            for (int ch = 0; ch < cv; ch++) {
+                channelOffsets[ch] = ch < c ? ch * h * w : 0;
+            }
+            int src = i * c * h * w;   // channel c0 + lane is at src + channelOffsets[c0 + lane]
+            for (int c0 = 0; c0 < cv; c0 += L) {
+                VectorMask<Float> channels = S.indexInRange(c0, c);
+                for (int y = 0; y < h; y++) {
+                    for (int xx = 0; xx < w; xx++) {
+                        FloatVector.fromArray(S, x, src + y * w + xx, channelOffsets, c0, channels)
+                                .intoArray(xc, ((y + 1) * p + 1 + xx) * cv + c0);
+                    }
+                }
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             int src = (i * c + ch) * h * w;
             for (int y = 0; y < h; y++) {
