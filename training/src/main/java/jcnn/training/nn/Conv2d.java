@@ -49,6 +49,12 @@ public final class Conv2d extends Module {
     }
 
     /** {@inheritDoc} <pre>x (n,in,h,w) -> y (n,out,oh,ow)</pre> */
+    /** {@inheritDoc} True: each image's output depends on that image and the weights only. */
+    @Override
+    public boolean independentPerSample() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Ops.conv2d(x, weight, bias, stride, padding);

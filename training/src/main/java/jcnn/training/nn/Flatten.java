@@ -9,6 +9,12 @@ import jcnn.core.Tensor;
  */
 public final class Flatten extends Module {
 
+    /** {@inheritDoc} True: each image's output depends on that image and the weights only. */
+    @Override
+    public boolean independentPerSample() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Ops.flatten(x);

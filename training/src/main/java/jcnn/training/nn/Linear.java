@@ -30,6 +30,12 @@ public final class Linear extends Module {
     }
 
     /** {@inheritDoc} <pre>x (n,in) -> y (n,out)</pre> */
+    /** {@inheritDoc} True: each image's output depends on that image and the weights only. */
+    @Override
+    public boolean independentPerSample() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Ops.linear(x, weight, bias);

@@ -45,6 +45,16 @@ public abstract class Module {
         return getClass().getSimpleName();
     }
 
+    /**
+     * Whether each sample's output depends on that sample alone, and on nothing that changes from call to call
+     * (no batch statistics, no random draws): then a batch may be split into smaller ones and the outputs joined,
+     * with the same values bit for bit, which {@link Sequential} does for large inference batches. False unless a
+     * layer says otherwise; the seed CNN's layers do.
+     */
+    public boolean independentPerSample() {
+        return false;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Registration, for subclasses
 
