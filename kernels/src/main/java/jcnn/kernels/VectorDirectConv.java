@@ -39,6 +39,8 @@ final class VectorDirectConv {
     private static final Scratch PADDED = new Scratch();
     /** Output rows, or dy, in the padded planes' row pitch. */
     private static final Scratch PITCHED = new Scratch();
+    /** A weight gradient's accumulators between images and its tails' sums, per channel of a pair. */
+    private static final Scratch WORK = new Scratch();
     /** The chunks' weight gradients, added in chunk order at the end. */
     private static final Scratch WEIGHT_GRADIENT_CHUNKS = new Scratch();
 
@@ -239,7 +241,7 @@ final class VectorDirectConv {
             }
         }
         // Per channel, the nine accumulators between images and the tails' sums.
-        float[] work = new float[2 * (9 * L + 9)];
+        float[] work = WORK.floats(2 * (9 * L + 9));
         for (int o = 0; o < s.o(); o += PAIRED ? 2 : 1) {
             int channels = PAIRED && o + 1 < s.o() ? 2 : 1;
             weightGradient3x3(dyp, xp, s, images, o, channels, flat, padded, p, work, dwChunk, dwOff + o * 9);

@@ -59,6 +59,8 @@ public final class Sequential extends Module {
 
     /** Each thread's pool for the chunks' activations, which each chunk hands back to the next. */
     private static final ThreadLocal<BufferPool> CHUNK_POOL = ThreadLocal.withInitial(BufferPool::new);
+    /** Each thread's chunk of input images, reused from chunk to chunk and call to call. */
+    private static final ThreadLocal<float[]> CHUNK_INPUT = new ThreadLocal<>();
     /** Set while this thread runs a chunk: a model called from inside a layer runs whole. */
     private static final ThreadLocal<boolean[]> IN_CHUNK = ThreadLocal.withInitial(() -> new boolean[1]);
 
@@ -84,8 +86,13 @@ public final class Sequential extends Module {
                 int count = INFERENCE_CHUNK, from = Math.min(next, n - count);   // outputs [next, ..) are new
                 int[] shape = x.shape().clone();
                 shape[0] = count;
-                Tensor chunk = Tensor.of(java.util.Arrays.copyOfRange(in, from * inPer, (from + count) * inPer),
-                        shape);
+                float[] chunkData = CHUNK_INPUT.get();
+                if (chunkData == null || chunkData.length != count * inPer) {
+                    chunkData = new float[count * inPer];
+                    CHUNK_INPUT.set(chunkData);
+                }
+                System.arraycopy(in, from * inPer, chunkData, 0, count * inPer);
+                Tensor chunk = Tensor.of(chunkData, shape);
                 try (BufferPool.Scope scope = pool.open()) {
                     Tensor y = forwardLayers(chunk);
                     if (out == null) {
