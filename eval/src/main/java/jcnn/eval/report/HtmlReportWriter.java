@@ -413,7 +413,8 @@ public final class HtmlReportWriter {
         String predictedName = names.get(s.predicted());
         p.raw("<figure class=\"sample ").raw(right ? "right" : "wrong").raw("\">")
                 .raw("<img src=\"data:image/png;base64,")
-                .raw(Base64.getEncoder().encodeToString(Plots.png(g.image(s)))).raw("\" width=\"84\" height=\"84\"")
+                .raw(Base64.getEncoder().encodeToString(Plots.png(g.image(s)))).raw("\" width=\"" + 3 * g.cols()
+                        + "\" height=\"" + 3 * g.rows() + "\"")
                 .raw(" alt=\"").text("test image " + s.index() + ": " + trueName + ", predicted " + predictedName)
                 .raw("\"><figcaption><span class=\"true\">").text(trueName).raw("</span>");
         if (!right) {

@@ -211,6 +211,17 @@ public record DatasetSpec(String name, URI baseUri, Format format, int channels,
         return List.copyOf(batches);
     }
 
+    /** The data set's name as its authors write it, for titles: Fashion-MNIST, MNIST, KMNIST, CIFAR-10. */
+    public String title() {
+        return switch (name) {
+            case "fashion-mnist" -> "Fashion-MNIST";
+            case "mnist" -> "MNIST";
+            case "kmnist" -> "KMNIST";
+            case "cifar-10" -> "CIFAR-10";
+            default -> name;
+        };
+    }
+
     /** For messages: e.g. {@code 3x32x32}. */
     public String shapeName() {
         return channels + "x" + rows + "x" + cols;
