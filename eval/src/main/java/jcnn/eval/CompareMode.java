@@ -18,6 +18,7 @@ record CompareMode(Comparison comparison) implements Mode {
         Dataset test = settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
         Dataset train = settings.data().load(settings.dataset(), DatasetSpec.Part.TRAIN);
         Settings.checkData(comparison.recipe(), train, false, List.of(comparison.recipe().batch()));
+        comparison.dataset(settings.dataset().title(), settings.dataset().classNames());
         if (settings.progress() != null) {
             comparison.showProgress(settings.progress());
         }
