@@ -265,7 +265,8 @@ public final class ComparisonReport {
             header.addAll(List.of(p.role() + " s", p.role() + " img/s", p.role() + " train loss"));
         }
         return new ExtraSection.Table(PREFIX + "epochs", header, rows, "Seconds are each epoch's wall time,"
-                + " validation included; the first epoch includes JIT warm-up.");
+                + " validation included; the first epoch may still include some JIT warm-up (the untimed warm-up before"
+                + " the runs takes most of it).");
     }
 
     private static ExtraSection.Table breakdown(Comparison.Result r) {
