@@ -204,6 +204,16 @@ public final class Tensor {
         return op;
     }
 
+    /**
+     * The tensors this op output was computed from, in the op's argument order (an absent bias is null): the graph
+     * as recorded, for reading it (docs/autograd.md draws one training step from it). Empty for a leaf, and for an
+     * output recorded without a graph (under {@link NoGrad}, or when no input requires a gradient). A read-only
+     * view; the tensors themselves are the graph's own.
+     */
+    public List<Tensor> inputs() {
+        return Collections.unmodifiableList(Arrays.asList(parents));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Gradients
 

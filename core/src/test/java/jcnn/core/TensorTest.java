@@ -171,4 +171,24 @@ class TensorTest {
         flat.backward(Tensor.of(new float[24], 2, 12));
         assertEquals(24, x.grad().length);
     }
+
+    /** The graph is readable: an op output lists its inputs in argument order, a null bias as null; leaves none. */
+    @Test
+    void inputsAreTheRecordedGraphInArgumentOrder() {
+        Tensor x = Tensor.randn(new Random(1), 2, 3);
+        Tensor w = Tensor.randn(new Random(2), 4, 3).requiresGrad(true);
+        Tensor y = Ops.linear(x, w, null);
+        assertEquals(3, y.inputs().size());
+        assertSame(x, y.inputs().get(0));
+        assertSame(w, y.inputs().get(1));
+        assertNull(y.inputs().get(2));
+        assertEquals("linear", y.op());
+        assertTrue(w.inputs().isEmpty(), "a leaf");
+        assertThrows(UnsupportedOperationException.class, () -> y.inputs().set(0, w));
+        try (NoGrad scope = NoGrad.enter()) {
+            assertTrue(Ops.linear(x, w, null).inputs().isEmpty(), "no graph under NoGrad");
+        }
+        assertTrue(Ops.linear(x, Tensor.randn(new Random(3), 4, 3), null).inputs().isEmpty(),
+                "no input needs a gradient: nothing recorded");
+    }
 }

@@ -15,9 +15,10 @@ record CompareMode(Comparison comparison) implements Mode {
 
     @Override
     public void run(Settings settings, PrintStream out) throws IOException {
-        Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
-        Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Dataset test = settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
+        Dataset train = settings.data().load(settings.dataset(), DatasetSpec.Part.TRAIN);
         Settings.checkData(comparison.recipe(), train, false, List.of(comparison.recipe().batch()));
+        comparison.dataset(settings.dataset().title(), settings.dataset().classNames());
         if (settings.progress() != null) {
             comparison.showProgress(settings.progress());
         }

@@ -25,18 +25,18 @@ record EvaluateMode(Path weights) implements Mode {
     @Override
     @SuppressWarnings("try")   // the kernels scope is used for its open/close
     public void run(Settings settings, PrintStream out) throws IOException {
-        Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
+        Dataset test = settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             out.println("jcnn: kernels " + settings.kernels().name() + ", " + settings.kernels().threads()
                     + " thread(s), JDK " + Runtime.version());
             Sequential model = SeedCnn.create(new SplittableRandom(0));   // every weight is replaced
             loadWeights(model, weights);
             out.println("evaluating weights " + weights);
-            TestResults results = TestReport.evaluate(model, test, out);
+            TestResults results = TestReport.evaluate(model, test, settings.dataset(), out);
             Files.createDirectories(settings.runDir());
-            TestReport.write(settings.runDir(), "Fashion-MNIST seed CNN, weights " + weights.getFileName() + ", "
+            TestReport.write(settings.runDir(), settings.dataset().title() + " seed CNN, weights " + weights.getFileName() + ", "
                     + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
-                    settings.kernels(), List.of(), settings.data());
+                    settings.kernels(), List.of(), settings.data(), settings.dataset());
             out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
             out.println(TestReport.accuracyLine(results));
         }

@@ -80,13 +80,13 @@ record GridMode(Recipe recipe, NanPolicy nanPolicy, Action action, int point, Li
             commands(settings.runDir()).forEach(out::println);
             return;
         }
-        Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Dataset train = settings.data().load(settings.dataset(), DatasetSpec.Part.TRAIN);
         Recipe base = action == Action.MERGE ? merged.get(0).recipe() : recipe;
         List<Integer> batches = action == Action.POINT ? List.of(GridSearch.SEED_GRID.get(point).batch())
                 : GridSearch.SEED_GRID.stream().map(GridSearch.Point::batch).toList();
         Settings.checkData(base, train, true, batches);
         Dataset test = action == Action.POINT ? null
-                : settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
+                : settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             TrainMode.announce(settings.kernels(), out);
             Files.createDirectories(settings.runDir());

@@ -25,13 +25,18 @@ final class RunProvenance {
     private RunProvenance() {
     }
 
-    /** The four entries, in the order the report shows them; {@code data} may be null (not recorded). */
+    /** {@link #of(DataLocator, DatasetSpec)} for Fashion-MNIST. */
     static Map<String, Object> of(DataLocator data) {
+        return of(data, DatasetSpec.FASHION_MNIST);
+    }
+
+    /** The four entries, in the order the report shows them; {@code data} may be null (not recorded). */
+    static Map<String, Object> of(DataLocator data, DatasetSpec dataset) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", command(System.getProperty("sun.java.command", "")));
         m.put("git commit", gitCommit(Path.of("").toAbsolutePath()));
         m.put("jcnn version", version());
-        m.put("data", data == null ? "not recorded" : dataSource(data));
+        m.put("data", data == null ? "not recorded" : dataSource(data, dataset));
         return m;
     }
 
@@ -110,11 +115,11 @@ final class RunProvenance {
         return "unknown (neither a jcnn jar nor a checkout)";
     }
 
-    /** Which Fashion-MNIST files the run read: where they were found, and that their checksums were checked. */
-    static String dataSource(DataLocator data) {
+    /** Which files of the data set the run read: where they were found, and that their checksums were checked. */
+    static String dataSource(DataLocator data, DatasetSpec dataset) {
+        String title = dataset.title();
         try {
-            DataLocator.Located located = data.locate(DatasetSpec.FASHION_MNIST, List.of(
-                    DatasetSpec.Part.TEST.imagesFile(), DatasetSpec.Part.TEST.labelsFile()));
+            DataLocator.Located located = data.locate(dataset, DatasetSpec.Part.TEST);
             String where = switch (located.source()) {
                 case DATA_PROPERTY -> "the data setting";
                 case BUNDLED -> "bundled with the repository";
@@ -122,9 +127,12 @@ final class RunProvenance {
                 case SYSTEM -> "the system's datasets";
                 case DOWNLOADED -> "downloaded";
             };
-            return "Fashion-MNIST, " + where + ": " + located.dir() + " (every file checked against its pinned checksum)";
+            boolean pinned = located.files().keySet().stream().allMatch(f -> dataset.checksum(f).isPresent());
+            return title + ", " + where + ": " + located.dir() + (pinned
+                    ? " (every file checked against its pinned checksum)"
+                    : " (extracted files without a published checksum: checked by format only)");
         } catch (IOException | RuntimeException e) {
-            return "Fashion-MNIST (" + e.getMessage() + ")";
+            return title + " (" + e.getMessage() + ")";
         }
     }
 }

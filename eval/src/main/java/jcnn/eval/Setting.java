@@ -40,8 +40,11 @@ record Setting(String name, String type, String defaultValue, String allowed, St
                     "the vector width of the vector kernels", ALL_MODES),
             new Setting("threads", "integer", "available processors", ">= 1",
                     "threads for GEMM and the batch-parallel kernels", ALL_MODES),
+            new Setting("dataset", "choice", "fashion-mnist", "fashion-mnist, mnist, kmnist, cifar-10",
+                    "the data set; the seed CNN takes 1x28x28 images, so cifar-10 (3x32x32) is refused with it",
+                    ALL_MODES),
             new Setting("data", "path", "bundled data/fashion-mnist", "a folder",
-                    "a folder with the four Fashion-MNIST IDX files", ALL_MODES),
+                    "a folder with the data set's files (Fashion-MNIST: the four IDX files)", ALL_MODES),
             new Setting("out", "path", "runs/<timestamp>/", "a new or empty folder (weights=: any folder)",
                     "the run folder: weights, metrics, reports, checkpoint; an evaluation into a folder that holds"
                     + " files writes a new subfolder evaluation/ there", ALL_MODES),

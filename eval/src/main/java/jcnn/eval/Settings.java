@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import jcnn.eval.compare.Comparison;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
@@ -19,6 +20,9 @@ import jcnn.training.Recipe;
 import jcnn.training.RunFolder;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
+import jcnn.training.data.DatasetSpec;
+import jcnn.training.nn.SeedCnn;
+import jcnn.training.nn.Sequential;
 
 /**
  * Everything the main program was told, parsed once and checked before anything runs or is written: the kernels,
@@ -26,14 +30,15 @@ import jcnn.training.data.Dataset;
  *
  * @param help    whether to print the usage and do nothing else
  * @param kernels the kernels of the run (compare mode runs its own pair)
- * @param data    where the Fashion-MNIST files are found
+ * @param data    where the data set's files are found
+ * @param dataset the data set ({@code dataset=}; Fashion-MNIST by default)
  * @param runDir  the run folder: new and empty, or the folder a resumed run continues in
  * @param mode    what to run
  * @param progress whether to show the console progress bar; null for the default (on a terminal only)
  * @param claim   how the run takes its folder when it starts: see {@link #claimRunFolder()}
  */
 record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mode mode, Boolean progress,
-                Claim claim) {
+                Claim claim, DatasetSpec dataset) {
 
     /**
      * A new folder named by {@code out}; a new folder whose name gets a suffix when taken (the default
@@ -56,7 +61,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
     /** These settings with the folder the run actually claimed. */
     Settings in(Path claimed) {
-        return new Settings(help, kernels, data, claimed, mode, progress, claim);
+        return new Settings(help, kernels, data, claimed, mode, progress, claim, dataset);
     }
 
     /** As {@link #parse(Properties, List)} without command-line arguments. */
@@ -106,7 +111,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             checkIntegerRange(Setting.named(e.getKey()), e.getValue().trim());
         }
         if (flag(p, "help")) {
-            return new Settings(true, null, null, null, null, null, null);
+            return new Settings(true, null, null, null, null, null, null, null);
         }
         Setting.Job job = job(p, given);
         for (String key : given.keySet()) {
@@ -121,6 +126,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
                     + ": kernel=scalar has no vector width; leave one of them out");
         }
 
+        DatasetSpec dataset = dataset(p);
         Kernels kernels = KernelProvider.fromProperties(p);
         Recipe recipe = Recipe.fromProperties(p);
         Path weights = optionalPath(p, "weights");
@@ -147,7 +153,37 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         Claim claim = resume != null ? Claim.RESUME
                 : optionalPath(p, "out") == null || !runDir.equals(optionalPath(p, "out")) ? Claim.DEFAULT
                 : Claim.GIVEN;
-        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress, claim);
+        return new Settings(false, kernels, DataLocator.fromProperties(p), runDir, mode, progress, claim, dataset);
+    }
+
+    /**
+     * The data set {@code dataset=} names (Fashion-MNIST when it is not given), after checking that the model
+     * takes its images: the seed CNN takes 1x28x28, so CIFAR-10's 3x32x32 are refused here, before any data is
+     * read or anything is written, with both shapes and the layer that does not fit.
+     */
+    static DatasetSpec dataset(Properties p) {
+        String name = p.getProperty("dataset", DatasetSpec.FASHION_MNIST.name()).trim();
+        DatasetSpec spec;
+        try {
+            spec = DatasetSpec.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid dataset=" + name + ": expected one of "
+                    + Setting.named("dataset").allowed());
+        }
+        Sequential model = SeedCnn.create(new SplittableRandom(0));
+        String takes = SeedCnn.INPUT_SHAPE[0] + "x" + SeedCnn.INPUT_SHAPE[1] + "x" + SeedCnn.INPUT_SHAPE[2];
+        try {
+            model.outputShape(new int[] {1, spec.channels(), spec.rows(), spec.cols()});
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid dataset=" + name + ": its images are " + spec.shapeName()
+                    + " (channels x rows x cols) and the seed CNN takes " + takes + " (" + e.getMessage()
+                    + "); it needs a model made for " + spec.shapeName() + " images");
+        }
+        if (spec.classes() != SeedCnn.CLASSES) {
+            throw new IllegalArgumentException("invalid dataset=" + name + ": it has " + spec.classes()
+                    + " classes and the seed CNN " + SeedCnn.CLASSES);
+        }
+        return spec;
     }
 
     /**

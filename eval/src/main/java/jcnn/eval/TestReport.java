@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import jcnn.core.io.AtomicFiles;
-import jcnn.eval.metrics.ClassNames;
 import jcnn.eval.report.HtmlReportWriter;
 import jcnn.eval.report.Machine;
 import jcnn.eval.report.RunReport;
@@ -21,6 +20,7 @@ import jcnn.training.Evaluator;
 import jcnn.training.Recipe;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
+import jcnn.training.data.DatasetSpec;
 import jcnn.training.nn.Module;
 
 /**
@@ -32,11 +32,17 @@ final class TestReport {
     private TestReport() {
     }
 
-    /** Evaluates {@code model} on {@code test} with the current kernels; prints the report. */
+    /** Evaluates {@code model} on {@code test} (Fashion-MNIST's) with the current kernels; prints the report. */
     static TestResults evaluate(Module model, Dataset test, PrintStream out) {
+        return evaluate(model, test, DatasetSpec.FASHION_MNIST, out);
+    }
+
+    /** Evaluates {@code model} on {@code test}, a part of {@code dataset}, with the current kernels; prints it. */
+    static TestResults evaluate(Module model, Dataset test, DatasetSpec dataset, PrintStream out) {
         TestResults results = TestResults.compute(test.labels(),
-                Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits(), ClassNames.fashionMnist(),
-                test.images(), test.rows(), test.cols());
+                Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits(),
+                dataset.classNames().toArray(new String[0]), test.images(), test.channels(), test.rows(),
+                test.cols());
         out.println();
         out.print(describe(results));
         return results;
@@ -51,8 +57,14 @@ final class TestReport {
     /** As above, with the data's source ({@code data} may be null) in the report's recipe section. */
     static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
                       PrintStream out, DataLocator data) throws IOException {
-        write(runDir, "Fashion-MNIST seed CNN, " + kernels.name() + " kernels", results, recipe.reportMap(), kernels,
-                history, data);
+        write(runDir, results, recipe, kernels, history, out, data, DatasetSpec.FASHION_MNIST);
+    }
+
+    /** As above, for a run on {@code dataset}. */
+    static void write(Path runDir, TestResults results, Recipe recipe, Kernels kernels, List<EpochMetrics> history,
+                      PrintStream out, DataLocator data, DatasetSpec dataset) throws IOException {
+        write(runDir, dataset.title() + " seed CNN, " + kernels.name() + " kernels", results, recipe.reportMap(),
+                kernels, history, data, dataset);
         out.println("run folder: " + runDir + " (report.html, report.txt, metrics.jsonl, weights.safetensors,"
                 + " checkpoint.safetensors)");
     }
@@ -69,10 +81,16 @@ final class TestReport {
      */
     static void write(Path runDir, String title, TestResults results, Map<String, Object> settings, Kernels kernels,
                       List<EpochMetrics> history, DataLocator data) throws IOException {
+        write(runDir, title, results, settings, kernels, history, data, DatasetSpec.FASHION_MNIST);
+    }
+
+    /** As above, the data source being {@code dataset}'s files. */
+    static void write(Path runDir, String title, TestResults results, Map<String, Object> settings, Kernels kernels,
+                      List<EpochMetrics> history, DataLocator data, DatasetSpec dataset) throws IOException {
         AtomicFiles.write(runDir.resolve("report.txt"),
                 (describe(results) + accuracyLine(results) + "\n").getBytes(StandardCharsets.UTF_8));
         Map<String, Object> recipe = new LinkedHashMap<>(settings);
-        RunProvenance.of(data).forEach(recipe::putIfAbsent);
+        RunProvenance.of(data, dataset).forEach(recipe::putIfAbsent);
         RunReport report = new RunReport(title, Instant.now(), recipe, machine(kernels), history, results,
                 List.of());
         HtmlReportWriter.write(report, runDir);

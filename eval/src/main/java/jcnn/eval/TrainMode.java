@@ -39,8 +39,8 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
     @Override
     @SuppressWarnings("try")   // the kernels scope is used for its open/close
     public void run(Settings settings, PrintStream out) throws IOException {
-        Dataset test = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TEST);
-        Dataset train = settings.data().load(DatasetSpec.FASHION_MNIST, DatasetSpec.Part.TRAIN);
+        Dataset test = settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
+        Dataset train = settings.data().load(settings.dataset(), DatasetSpec.Part.TRAIN);
         Settings.checkData(recipe, train, false, List.of(recipe.batch()));
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             announce(settings.kernels(), out);
@@ -64,8 +64,9 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
                                Dataset trainingSet, Dataset test, PrintStream out) throws IOException {
         Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
         List<EpochMetrics> history = train(model, recipe, trainingSet, settings, nanPolicy, resume, out);
-        TestResults results = TestReport.evaluate(model, test, out);
-        TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out, settings.data());
+        TestResults results = TestReport.evaluate(model, test, settings.dataset(), out);
+        TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out, settings.data(),
+                settings.dataset());
         out.println(TestReport.accuracyLine(results));
     }
 

@@ -50,6 +50,23 @@ class MainTest {
         assertTrue(fails(settings("grid", "yes")).startsWith("invalid grid=yes"));
     }
 
+    /**
+     * dataset= names the data set; one the seed CNN cannot take (CIFAR-10's 3x32x32 colour images) is refused
+     * before anything is read or written, with both shapes, and so is a name that is no data set.
+     */
+    @Test
+    void aDataSetTheModelCannotTakeIsRefusedBeforeAnythingIsWritten() {
+        String cifar = fails(settings("dataset", "cifar-10"));
+        assertTrue(cifar.startsWith("invalid dataset=cifar-10: its images are 3x32x32 (channels x rows x cols) and"
+                + " the seed CNN takes 1x28x28 (layer 'conv1': "), cifar);
+        assertTrue(cifar.endsWith("(1,3,32,32)); it needs a model made for 3x32x32 images"), cifar);
+        assertEquals("invalid dataset=cifar10: expected one of fashion-mnist, mnist, kmnist, cifar-10",
+                fails(settings("dataset", "cifar10")));
+        Path weights = tmp.resolve("w.h5");
+        assertTrue(fails(settings("dataset", "cifar-10", "weights", weights.toString()))
+                .startsWith("invalid dataset=cifar-10: its images are 3x32x32"));
+    }
+
     @Test
     void missingDataIsOneLineAndWritesNothing() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));

@@ -16,6 +16,6 @@ final class BatchBuffers {
     BatchBuffers(int n, Dataset data) {
         images = new float[n * data.imageSize()];
         labels = new int[n];
-        x = Tensor.of(images, n, Dataset.CHANNELS, data.rows(), data.cols());
+        x = Tensor.of(images, n, data.channels(), data.rows(), data.cols());
     }
 }

@@ -102,7 +102,7 @@ public final class Trainer {
     public static Dataset.Split split(Dataset trainingSet, Recipe recipe) {
         Dataset data = recipe.limit() > 0 ? trainingSet.limit(recipe.limit()) : trainingSet;
         if (recipe.validationFraction() == 0) {
-            return new Dataset.Split(data, new Dataset(new float[0], new int[0], data.rows(), data.cols()));
+            return new Dataset.Split(data, data.limit(0));
         }
         return data.split(1 - recipe.validationFraction(), recipe.seed());
     }
@@ -317,16 +317,17 @@ public final class Trainer {
         if (train.size() == 0) {
             throw new IllegalArgumentException("the training set is empty");
         }
-        if (validation.size() > 0 && (validation.rows() != train.rows() || validation.cols() != train.cols())) {
-            throw new IllegalArgumentException("the validation images are " + validation.rows() + "x"
-                    + validation.cols() + ", the training images " + train.rows() + "x" + train.cols());
+        if (validation.size() > 0 && (validation.channels() != train.channels() || validation.rows() != train.rows()
+                || validation.cols() != train.cols())) {
+            throw new IllegalArgumentException("the validation images are " + validation.shapeName()
+                    + ", the training images " + train.shapeName());
         }
         try {
             // Images the model cannot take fail here, with the numbers, not in the middle of the first step.
-            model.outputShape(new int[] {recipe.batch(), Dataset.CHANNELS, train.rows(), train.cols()});
+            model.outputShape(new int[] {recipe.batch(), train.channels(), train.rows(), train.cols()});
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the model cannot take the " + train.rows() + "x" + train.cols()
-                    + " training images: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the model cannot take the " + train.shapeName() + " training images: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -337,7 +338,7 @@ public final class Trainer {
      */
     private long activationFloatsPerImage(Dataset train) {
         long floats = 0;
-        for (Summary.Row row : Summary.of(model, Dataset.CHANNELS, train.rows(), train.cols()).rows()) {
+        for (Summary.Row row : Summary.of(model, train.channels(), train.rows(), train.cols()).rows()) {
             long n = 1;
             for (int d : row.outputShape()) {
                 n *= d;   // the batch dimension is 1 in a summary

@@ -41,8 +41,6 @@ public final class Im2colFigure {
     /** The colour of each output pixel's window, column and value (Okabe-Ito, readable by colour-blind readers). */
     private static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#CC79A7"};
 
-    private static final String FONT = "DejaVu Sans, Helvetica, Arial, sans-serif";
-
     private final float[] x;
     private final float[] col;
     private final float[] y;
@@ -222,46 +220,6 @@ public final class Im2colFigure {
                 boolean inside = r >= a && r < a + 3 && q >= b && q < b + 3;
                 s.rect(x0 + q * t, y0 + r * t, t, t, inside ? COLOURS[c] : "#ffffff", inside ? 0.7 : 1, "#888888");
             }
-        }
-    }
-
-    /** Just enough SVG, written with fixed formatting so that the output is byte-for-byte reproducible. */
-    private static final class Svg {
-        private final StringBuilder sb = new StringBuilder();
-
-        Svg(int width, int height) {
-            sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-            sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
-                    .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                    .append("\" font-family=\"").append(FONT).append("\">\n");
-            sb.append("<defs><marker id=\"head\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\""
-                    + " orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#333333\"/></marker></defs>\n");
-            sb.append("<rect x=\"0\" y=\"0\" width=\"").append(width).append("\" height=\"").append(height)
-                    .append("\" fill=\"#ffffff\"/>\n");
-        }
-
-        void rect(int x, int y, int w, int h, String fill, double opacity, String stroke) {
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"",
-                    x, y, w, h, fill));
-            if (opacity != 1) {
-                sb.append(String.format(Locale.ROOT, " fill-opacity=\"%.2f\"", opacity));
-            }
-            sb.append(" stroke=\"").append(stroke).append("\"/>\n");
-        }
-
-        void text(int x, int y, String text, int size, String anchor, boolean bold) {
-            sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" text-anchor=\"%s\"%s>",
-                    x, y, size, anchor, bold ? " font-weight=\"bold\"" : ""));
-            sb.append(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")).append("</text>\n");
-        }
-
-        void arrow(int x1, int y1, int x2, int y2) {
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\""
-                    + " stroke-width=\"2\" marker-end=\"url(#head)\"/>\n", x1, y1, x2, y2));
-        }
-
-        String end() {
-            return sb.append("</svg>\n").toString();
         }
     }
 }

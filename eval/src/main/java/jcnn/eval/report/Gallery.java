@@ -14,15 +14,17 @@ import jcnn.eval.metrics.ClassificationMetrics;
  * <p>Plain data, like the rest of {@link TestResults}: the pixels of each chosen image are copied, so a gallery
  * of a few dozen images costs a few dozen kilobytes whatever the test set.
  *
+ * @param channels 1 for grey images, 3 for colour (red, green, blue planes); others are drawn from their first
+ *                 channel, in grey
  * @param rows    the height of every image
  * @param cols    its width
  * @param confused the most frequent (true, predicted) pairs with a few of their images, most frequent first
  * @param correct a few correctly classified images of each class, by class
  */
-public record Gallery(int rows, int cols, List<Pair> confused, List<Sample> correct) {
+public record Gallery(int channels, int rows, int cols, List<Pair> confused, List<Sample> correct) {
 
     /** No images: a report made from labels and logits alone. */
-    public static final Gallery NONE = new Gallery(0, 0, List.of(), List.of());
+    public static final Gallery NONE = new Gallery(1, 0, 0, List.of(), List.of());
 
     /** How many confused pairs, images per pair, and correct images per class {@link #of} picks by default. */
     public static final int PAIRS = 8;
@@ -36,7 +38,7 @@ public record Gallery(int rows, int cols, List<Pair> confused, List<Sample> corr
      * @param trueClass   its label
      * @param predicted   the predicted class (the first largest logit)
      * @param probability the softmax probability of the predicted class
-     * @param pixels      rows * cols values as the model saw them (normalised to [-1, 1])
+     * @param pixels      channels * rows * cols values as the model saw them (normalised to [-1, 1])
      */
     public record Sample(int index, int trueClass, int predicted, float probability, float[] pixels) {
         public Sample {
@@ -60,25 +62,32 @@ public record Gallery(int rows, int cols, List<Pair> confused, List<Sample> corr
         return confused.isEmpty() && correct.isEmpty();
     }
 
-    /** {@link #of(float[], int, int, int[], float[], int, int, int, int)} with the default counts. */
+    /** Grey images ({@code (n, 1, rows, cols)}), with the default counts. */
     public static Gallery of(float[] images, int rows, int cols, int[] labels, float[] logits, int classes) {
         return of(images, rows, cols, labels, logits, classes, PAIRS, PER_PAIR, CORRECT_PER_CLASS);
+    }
+
+    /** Picks the gallery of a test set of grey images ({@code images}: n * rows * cols values, row-major). */
+    public static Gallery of(float[] images, int rows, int cols, int[] labels, float[] logits, int classes,
+                             int pairs, int perPair, int correctPerClass) {
+        return of(images, 1, rows, cols, labels, logits, classes, pairs, perPair, correctPerClass);
     }
 
     /**
      * Picks the gallery of a test set.
      *
-     * @param images n * rows * cols values, row-major
+     * @param images n * channels * rows * cols values, row-major
      * @param labels n labels
      * @param logits (n, classes) row-major
      */
-    public static Gallery of(float[] images, int rows, int cols, int[] labels, float[] logits, int classes,
-                             int pairs, int perPair, int correctPerClass) {
+    public static Gallery of(float[] images, int channels, int rows, int cols, int[] labels, float[] logits,
+                             int classes, int pairs, int perPair, int correctPerClass) {
         int n = labels.length;
-        int size = rows * cols;
-        if (images.length != n * size || logits.length != n * classes) {
+        int size = channels * rows * cols;
+        if (channels < 1 || images.length != n * size || logits.length != n * classes) {
             throw new IllegalArgumentException("gallery: " + images.length + " pixels and " + logits.length
-                    + " logits for " + n + " images of " + rows + "x" + cols + " and " + classes + " classes");
+                    + " logits for " + n + " images of " + (channels == 1 ? "" : channels + "x") + rows + "x" + cols
+                    + " and " + classes + " classes");
         }
         int[] predicted = ClassificationMetrics.argmax(logits, classes);
         float[] confidence = new float[n];
@@ -122,20 +131,35 @@ public record Gallery(int rows, int cols, List<Pair> confused, List<Sample> corr
             }
         }
         correct.sort(Comparator.comparingInt(Sample::trueClass));
-        return new Gallery(rows, cols, confused, correct);
+        return new Gallery(channels, rows, cols, confused, correct);
     }
 
-    /** The image as 8-bit grey, black background and white garment, as Fashion-MNIST's files store it. */
+    /**
+     * The image as stored before normalisation: 8-bit grey for one channel (black background and white garment,
+     * as Fashion-MNIST's files store it), 8-bit RGB for three (CIFAR-10's red, green and blue planes).
+     */
     BufferedImage image(Sample s) {
-        BufferedImage img = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
+        boolean colour = channels == 3;
+        BufferedImage img = new BufferedImage(cols, rows, colour ? BufferedImage.TYPE_INT_RGB
+                : BufferedImage.TYPE_BYTE_GRAY);
+        int plane = rows * cols;
         for (int y = 0; y < rows; y++) {
             for (int x = 0; x < cols; x++) {
-                float v = s.pixels()[y * cols + x];
-                int grey = (int) Math.round((Math.max(-1f, Math.min(1f, v)) + 1) * 127.5);
-                img.getRaster().setSample(x, y, 0, grey);
+                int at = y * cols + x;
+                if (colour) {
+                    img.setRGB(x, y, byteOf(s.pixels()[at]) << 16 | byteOf(s.pixels()[plane + at]) << 8
+                            | byteOf(s.pixels()[2 * plane + at]));
+                } else {
+                    img.getRaster().setSample(x, y, 0, byteOf(s.pixels()[at]));
+                }
             }
         }
         return img;
+    }
+
+    /** A normalised value in [-1, 1] back to its byte 0..255, as {@code (x/255 - 0.5)/0.5} was undone. */
+    private static int byteOf(float v) {
+        return (int) Math.round((Math.max(-1f, Math.min(1f, v)) + 1) * 127.5);
     }
 
     private static Sample sample(float[] images, int size, int[] labels, int[] predicted, float[] confidence, int i) {

@@ -97,6 +97,13 @@ public final class HtmlReportWriter {
                 AtomicFiles.write(runDir.resolve(figure.file()), figure.png());
             }
         }
+        for (ExtraSection section : report.extraSections()) {
+            if (section instanceof ExtraSection.Figures extra) {
+                for (ExtraSection.Image image : extra.images()) {
+                    AtomicFiles.write(runDir.resolve(image.file()), image.png());
+                }
+            }
+        }
         Path page = runDir.resolve(REPORT_FILE);
         AtomicFiles.write(page, html(report, figures).getBytes(StandardCharsets.UTF_8));
         return page;
@@ -413,7 +420,8 @@ public final class HtmlReportWriter {
         String predictedName = names.get(s.predicted());
         p.raw("<figure class=\"sample ").raw(right ? "right" : "wrong").raw("\">")
                 .raw("<img src=\"data:image/png;base64,")
-                .raw(Base64.getEncoder().encodeToString(Plots.png(g.image(s)))).raw("\" width=\"84\" height=\"84\"")
+                .raw(Base64.getEncoder().encodeToString(Plots.png(g.image(s)))).raw("\" width=\"" + 3 * g.cols()
+                        + "\" height=\"" + 3 * g.rows() + "\"")
                 .raw(" alt=\"").text("test image " + s.index() + ": " + trueName + ", predicted " + predictedName)
                 .raw("\"><figcaption><span class=\"true\">").text(trueName).raw("</span>");
         if (!right) {
@@ -444,6 +452,20 @@ public final class HtmlReportWriter {
             p.raw("</tbody>\n</table></div>\n");
             if (!table.note().isEmpty()) {
                 p.raw("<p class=\"caption\">").text(table.note()).raw("</p>\n");
+            }
+        } else if (section instanceof ExtraSection.Figures figures) {
+            p.raw("<div class=\"side-by-side\">\n");
+            for (ExtraSection.Image image : figures.images()) {
+                p.raw("<figure>\n<img src=\"data:image/png;base64,")
+                        .raw(Base64.getEncoder().encodeToString(image.png()))
+                        .raw("\" width=\"").raw(Integer.toString(image.width())).raw("\" height=\"")
+                        .raw(Integer.toString(image.height())).raw("\" alt=\"").text(image.label())
+                        .raw("\">\n<figcaption>").text(image.label()).raw(" <span class=\"file\">")
+                        .text(image.file()).raw("</span></figcaption>\n</figure>\n");
+            }
+            p.raw("</div>\n");
+            if (!figures.note().isEmpty()) {
+                p.raw("<p class=\"caption\">").text(figures.note()).raw("</p>\n");
             }
         }
         p.raw("</section>\n");
@@ -595,6 +617,8 @@ public final class HtmlReportWriter {
                   overflow-x: auto; font: 13px/1.45 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
             code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; }
             .gallery { display: flex; flex-wrap: wrap; gap: 10px; margin: 0 0 8px; }
+            .side-by-side { display: flex; flex-wrap: wrap; gap: 12px; }
+            .side-by-side figure { flex: 1 1 380px; min-width: 0; }
             figure.sample { margin: 0; width: 96px; font-size: 11px; line-height: 1.3; }
             figure.sample img { width: 84px; height: 84px; image-rendering: pixelated; border: 2px solid var(--line);
                                 border-radius: 3px; }

@@ -70,15 +70,25 @@ public record TestResults(
     }
 
     /**
-     * {@link #compute(int[], float[], String[])} and the report's {@link Gallery} of these test images
+     * {@link #compute(int[], float[], String[])} and the report's {@link Gallery} of these grey test images
      * ({@code images}: n * rows * cols values as the model saw them).
      */
     public static TestResults compute(int[] trueLabels, float[] logits, String[] classNames, float[] images, int rows,
                                       int cols) {
+        return compute(trueLabels, logits, classNames, images, 1, rows, cols);
+    }
+
+    /**
+     * {@link #compute(int[], float[], String[])} and the report's {@link Gallery} of these test images
+     * ({@code images}: n * channels * rows * cols values as the model saw them; 3 channels are drawn in colour).
+     */
+    public static TestResults compute(int[] trueLabels, float[] logits, String[] classNames, float[] images,
+                                      int channels, int rows, int cols) {
         TestResults t = compute(trueLabels, logits, classNames);
         return new TestResults(t.classNames, t.accuracy, t.topKAccuracy, t.classificationReport, t.confusion, t.iou,
                 t.rocOneVsRest, t.rocScores, t.ovoMacroAuc, t.ovoScores,
-                Gallery.of(images, rows, cols, trueLabels, logits, classNames.length));
+                Gallery.of(images, channels, rows, cols, trueLabels, logits, classNames.length, Gallery.PAIRS,
+                        Gallery.PER_PAIR, Gallery.CORRECT_PER_CLASS));
     }
 
     /**

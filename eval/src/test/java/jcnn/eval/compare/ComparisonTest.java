@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import jcnn.eval.report.HtmlReportWriter;
+import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
 import jcnn.kernels.ScalarKernels;
 import jcnn.kernels.TimedKernels;
@@ -138,11 +140,55 @@ class ComparisonTest {
         }
         assertTrue(html.contains(ComparisonReport.SETTINGS_TITLE));
         for (Category c : Category.values()) {
-            assertTrue(md.contains("| " + c.label() + " |"), "comparison.md lacks the row " + c.label());
+            assertTrue(md.contains("\n| " + c.label() + " |") || md.contains("\n| " + c.label() + " (not called by"),
+                    "comparison.md lacks the row " + c.label());
         }
+        // A kernel no path calls at the top level says so in its cells, not with a time that rounds to zero.
+        assertTrue(md.contains("| im2col / col2im (not called by any path) | not called |  | 0 | not called |  | 0 |"),
+                md);
+        for (String kind : List.of("training", "confusion")) {
+            for (String role : List.of("scalar", "vector")) {
+                String file = "compare-" + role + "-" + kind + ".png";
+                assertTrue(Files.size(tmp.resolve(file)) > 0, file);
+                assertTrue(md.contains("](" + file + ")"), md);
+                assertTrue(html.contains("<span class=\"file\">" + file + "</span>"), file);
+            }
+        }
+        assertTrue(html.contains("Kernel comparison: training curves side by side"));
+        assertTrue(html.contains("Kernel comparison: confusion matrices side by side"));
         assertTrue(md.contains("| same predicted class | 1.0000 | 400 of 400 images |"), md);
         assertTrue(md.contains("| max \\|logit difference\\| | 0 | every logit equal |"), md);
         assertTrue(md.contains("- recipe: recipe=default epochs=2 batch=32"), md);
+    }
+
+    /**
+     * Both paths at one thread, then the vector path once more at three: the SIMD gain and what the threads add
+     * are separate columns, and the threaded run's logits are bit for bit the one-thread run's (the vector kernels'
+     * promise of the same result at every thread count).
+     */
+    @Test
+    void theVectorPathAtMoreThreadsIsMeasuredApartAndChangesNoBit() {
+        assumeTrue(KernelProvider.vectorAvailable(), "needs the Vector API");
+        Comparison c = new Comparison(tinyRecipe(), 400, new ScalarKernels(), KernelProvider.vector(-1, 1),
+                KernelProvider.vector(-1, 3), List.of());
+        Comparison.Result r = c.run(train, test, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        assertEquals(1, r.scalar().threads());
+        assertEquals(1, r.vector().threads(), "the vector side at the scalar side's thread count");
+        assertEquals(3, r.threaded().threads());
+        assertEquals(List.of(r.scalar(), r.vector(), r.threaded()), r.paths());
+        assertTrue(r.threads().identical(), "3 threads vs 1: max |logit difference| "
+                + r.threads().maxAbsDifference() + " at image " + r.threads().maxImage());
+        assertEquals(r.vector().test().accuracy(), r.threaded().test().accuracy());
+        String md = ComparisonReport.markdown(r);
+        assertTrue(md.contains("| vector / scalar (SIMD, 1 thread each) | vector 3t / vector (threads) |"
+                + " vector 3t / scalar (both) |"), md);
+        assertTrue(md.contains("| max \\|logit difference\\|, vector at 3 threads vs 1 | 0 | bit-identical: the"
+                + " thread count changes no result |"), md);
+        assertTrue(md.contains("At 3 threads it trains "), md);
+        assertTrue(md.contains("its logits are bit-identical to those of the 1-thread run."), md);
+        assertTrue(md.contains("| vector 3t s | vector 3t share | vector 3t calls |"), md);
+        assertTrue(md.contains("then the vector side once more at 3 threads"), md);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -154,6 +200,25 @@ class ComparisonTest {
             p.setProperty(keyValues[i], keyValues[i + 1]);
         }
         return Comparison.fromProperties(p, settings -> new ScalarKernels());
+    }
+
+    @Test
+    void theVectorSideRunsAtTheScalarSidesThreadsAndAgainAtTheThreadsSetting() {
+        List<Integer> asked = new java.util.ArrayList<>();
+        Properties p = new Properties();
+        p.setProperty("threads", "4");
+        Comparison.fromProperties(p, settings -> {
+            asked.add(Integer.parseInt(settings.getProperty("threads")));
+            return new ScalarKernels();
+        });
+        assertEquals(List.of(1, 4), asked);
+        asked.clear();
+        p.setProperty("threads", "1");
+        Comparison.fromProperties(p, settings -> {
+            asked.add(Integer.parseInt(settings.getProperty("threads")));
+            return new ScalarKernels();
+        });
+        assertEquals(List.of(1), asked, "no second run when threads=1");
     }
 
     @Test

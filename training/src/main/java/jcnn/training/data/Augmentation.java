@@ -37,11 +37,23 @@ public record Augmentation(int padding, boolean flip) {
     }
 
     /**
-     * Augments the first {@code n} images of {@code images} ((n, 1, rows, cols), row-major) in place, drawing from
-     * {@code random}. {@code scratch} holds at least {@code rows * cols} floats; its content is overwritten.
+     * Augments the first {@code n} grey images of {@code images} ((n, 1, rows, cols), row-major) in place, drawing
+     * from {@code random}. {@code scratch} holds at least {@code rows * cols} floats; its content is overwritten.
      */
     public void apply(float[] images, int n, int rows, int cols, SplittableRandom random, float[] scratch) {
-        int size = rows * cols;
+        apply(images, n, 1, rows, cols, random, scratch);
+    }
+
+    /**
+     * Augments the first {@code n} images of {@code images} ((n, channels, rows, cols), row-major) in place,
+     * drawing from {@code random}: every channel of an image gets the same shift and flip (the image moves, not
+     * its colours), and the draws per image are the same whatever the channel count. {@code scratch} holds at least
+     * {@code channels * rows * cols} floats; its content is overwritten.
+     */
+    public void apply(float[] images, int n, int channels, int rows, int cols, SplittableRandom random,
+                      float[] scratch) {
+        int plane = rows * cols;
+        int size = channels * plane;
         for (int i = 0; i < n; i++) {
             int dy = padding > 0 ? random.nextInt(2 * padding + 1) - padding : 0;
             int dx = padding > 0 ? random.nextInt(2 * padding + 1) - padding : 0;
@@ -49,16 +61,19 @@ public record Augmentation(int padding, boolean flip) {
             if (dy == 0 && dx == 0 && !mirror) {
                 continue;
             }
-            int base = i * size;
-            System.arraycopy(images, base, scratch, 0, size);
-            // Output pixel (r, c) of the crop is input pixel (r + dy, c + dx) of the padded image; a flipped
-            // output reads its column from the other side: c -> cols - 1 - c.
-            for (int r = 0; r < rows; r++) {
-                int sr = r + dy;
-                for (int c = 0; c < cols; c++) {
-                    int sc = (mirror ? cols - 1 - c : c) + dx;
-                    images[base + r * cols + c] = sr < 0 || sr >= rows || sc < 0 || sc >= cols ? BACKGROUND
-                            : scratch[sr * cols + sc];
+            System.arraycopy(images, i * size, scratch, 0, size);
+            for (int ch = 0; ch < channels; ch++) {
+                int base = i * size + ch * plane;
+                int src = ch * plane;
+                // Output pixel (r, c) of the crop is input pixel (r + dy, c + dx) of the padded image; a flipped
+                // output reads its column from the other side: c -> cols - 1 - c.
+                for (int r = 0; r < rows; r++) {
+                    int sr = r + dy;
+                    for (int c = 0; c < cols; c++) {
+                        int sc = (mirror ? cols - 1 - c : c) + dx;
+                        images[base + r * cols + c] = sr < 0 || sr >= rows || sc < 0 || sc >= cols ? BACKGROUND
+                                : scratch[src + sr * cols + sc];
+                    }
                 }
             }
         }

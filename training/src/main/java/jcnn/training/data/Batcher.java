@@ -84,7 +84,7 @@ public final class Batcher {
     }
 
     /**
-     * Copies batch {@code batch} of the current order into {@code images} ((batchSize, 1, rows, cols), at least
+     * Copies batch {@code batch} of the current order into {@code images} ((batchSize, channels, rows, cols), at least
      * {@code batchSize * imageSize} floats) and {@code labels} (at least {@code batchSize} ints); returns how many
      * images it copied. Entries past that count are left as they were.
      */
@@ -100,7 +100,7 @@ public final class Batcher {
         }
         data.gather(order, from, n, images, labels);
         if (augmentation.enabled() && epoch > 0) {
-            augmentation.apply(images, n, data.rows(), data.cols(), new SplittableRandom(augmentationSeed(seed,
+            augmentation.apply(images, n, data.channels(), data.rows(), data.cols(), new SplittableRandom(augmentationSeed(seed,
                     epoch, batch)), scratch);
         }
         return n;

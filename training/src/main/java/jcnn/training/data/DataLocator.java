@@ -88,6 +88,20 @@ public final class DataLocator {
 
     /** Locates and loads one official part (train or test) of a dataset, checking every pinned checksum. */
     public Dataset load(DatasetSpec spec, DatasetSpec.Part part) throws IOException {
+        if (spec.format() == DatasetSpec.Format.CIFAR_BINARY) {
+            List<String> batches = spec.files(part);
+            Located located = locate(spec, part);
+            Path archive = located.file(DatasetSpec.CIFAR10_ARCHIVE);
+            if (archive != null) {
+                return CifarReader.readArchive(archive, batches, spec,
+                        spec.checksum(DatasetSpec.CIFAR10_ARCHIVE).orElse(null));
+            }
+            List<Path> files = new ArrayList<>();
+            for (String batch : batches) {
+                files.add(located.file(batch));
+            }
+            return CifarReader.readFiles(files, located.file(CifarReader.META), spec);
+        }
         String imagesName = part.imagesFile();
         String labelsName = part.labelsFile();
         Located located = locate(spec, List.of(imagesName, labelsName));
@@ -98,13 +112,101 @@ public final class DataLocator {
         return Dataset.of(images, labels, imagesName, labelsName);
     }
 
+    /**
+     * Finds the files of one part, in either format: for IDX the images and labels files; for CIFAR-10 a folder
+     * holding the part's extracted batches (directly, or in the {@value DatasetSpec#CIFAR10_FOLDER} folder the
+     * archive unpacks to; with {@value CifarReader#META} when it is there), else one holding the archive, which
+     * is what a download fetches.
+     */
+    public Located locate(DatasetSpec spec, DatasetSpec.Part part) throws IOException {
+        return spec.format() == DatasetSpec.Format.CIFAR_BINARY ? search(spec, new CifarFiles(spec.files(part)))
+                : locate(spec, spec.files(part));
+    }
+
     /** Finds a folder holding every one of {@code fileNames} (published names), downloading as a last resort. */
     public Located locate(DatasetSpec spec, List<String> fileNames) throws IOException {
+        return search(spec, new PublishedFiles(fileNames));
+    }
+
+    /** What a search looks for in each folder, and how it says what is missing. */
+    private interface Wanted {
+        /** The folder's files, if it holds what is wanted; null when it does not. */
+        Located in(Path dir, Source source);
+
+        /** For the message when {@code -Ddata} names a folder without them: what it lacks. */
+        String lacks(Path dir);
+
+        /** For the message when no folder has them: everything wanted. */
+        String all();
+
+        /** The published files to download into {@code cache}. */
+        List<String> downloads(Path cache);
+    }
+
+    /** Files as published (each may be stored without .gz), all in one folder: the IDX sets. */
+    private record PublishedFiles(List<String> names) implements Wanted {
+        @Override
+        public Located in(Path dir, Source source) {
+            return lookIn(dir, names, source);
+        }
+
+        @Override
+        public String lacks(Path dir) {
+            return missing(dir, names) + " (each may also be stored without .gz)";
+        }
+
+        @Override
+        public String all() {
+            return names.toString();
+        }
+
+        @Override
+        public List<String> downloads(Path cache) {
+            return missing(cache, names);
+        }
+    }
+
+    /** CIFAR-10's batches, extracted (in the folder or its cifar-10-batches-bin/), or else the archive. */
+    private record CifarFiles(List<String> batches) implements Wanted {
+        @Override
+        public Located in(Path dir, Source source) {
+            for (Path folder : List.of(dir, dir.resolve(DatasetSpec.CIFAR10_FOLDER))) {
+                Located extracted = lookIn(folder, batches, source);
+                if (extracted != null) {
+                    Map<String, Path> files = new LinkedHashMap<>(extracted.files());
+                    Path meta = folder.resolve(CifarReader.META);
+                    if (Files.isRegularFile(meta)) {
+                        files.put(CifarReader.META, meta);
+                    }
+                    return new Located(source, folder, Map.copyOf(files));
+                }
+            }
+            return lookIn(dir, List.of(DatasetSpec.CIFAR10_ARCHIVE), source);
+        }
+
+        @Override
+        public String lacks(Path dir) {
+            return "both the batches " + batches + " (looked for in it and in its " + DatasetSpec.CIFAR10_FOLDER
+                    + "/) and " + DatasetSpec.CIFAR10_ARCHIVE;
+        }
+
+        @Override
+        public String all() {
+            return batches + " (extracted) or " + DatasetSpec.CIFAR10_ARCHIVE;
+        }
+
+        @Override
+        public List<String> downloads(Path cache) {
+            return List.of(DatasetSpec.CIFAR10_ARCHIVE);
+        }
+    }
+
+    private Located search(DatasetSpec spec, Wanted wanted) throws IOException {
         if (dataDir != null) {
-            Located located = lookIn(dataDir, fileNames, Source.DATA_PROPERTY);
+            Located located = wanted.in(dataDir, Source.DATA_PROPERTY);
             if (located == null) {
                 throw new DataFileException(spec.name() + ": -D" + DATA_PROPERTY + "=" + dataDir + " lacks "
-                        + missing(dataDir, fileNames) + " (each may also be stored without .gz); with -D"
+                        + wanted.lacks(dataDir) + "; with -D"
                         + DATA_PROPERTY + " no other place is searched. " + whereToGet(spec));
             }
             return located;
@@ -114,7 +216,7 @@ public final class DataLocator {
         for (Path dir = workingDir; dir != null; dir = dir.getParent()) {
             Path bundled = dir.resolve("data").resolve(spec.name());
             if (Files.isDirectory(bundled)) {
-                Located located = lookIn(bundled, fileNames, Source.BUNDLED);
+                Located located = wanted.in(bundled, Source.BUNDLED);
                 if (located != null) {
                     return located;
                 }
@@ -122,40 +224,38 @@ public final class DataLocator {
         }
         Path cache = cacheRoot.resolve(spec.name());
         searched.add(cache.toString());
-        Located cached = lookIn(cache, fileNames, Source.CACHE);
+        Located cached = wanted.in(cache, Source.CACHE);
         if (cached != null) {
             return cached;
         }
         for (Path root : systemRoots) {
             Path system = root.resolve(spec.name());
             searched.add(system.toString());
-            Located located = lookIn(system, fileNames, Source.SYSTEM);
+            Located located = wanted.in(system, Source.SYSTEM);
             if (located != null) {
                 return located;
             }
         }
         if (downloader == null) {
-            throw new DataFileException(spec.name() + ": no folder holds all of " + fileNames + "; looked in "
+            throw new DataFileException(spec.name() + ": no folder holds all of " + wanted.all() + "; looked in "
                     + String.join(", ", searched) + "; downloading is off (-D" + DOWNLOAD_PROPERTY
                     + "=false). Put the files in " + cache + " or pass -D" + DATA_PROPERTY + "=DIR to name their"
                     + " folder. " + whereToGet(spec));
         }
-        for (String name : fileNames) {
-            if (find(cache, name) == null) {
-                try {
-                    downloader.download(spec.uriOf(name), cache, name, spec.checksum(name).orElse(null));
-                } catch (DataFileException e) {
-                    // Offline, a proxy, a server gone: one message that says what to do instead, with the cause.
-                    throw new DataFileException(spec.name() + ": no folder holds all of " + fileNames
-                            + " and the download failed (" + e.getMessage() + "); looked in "
-                            + String.join(", ", searched) + ". Put the files in " + cache + " or pass -D"
-                            + DATA_PROPERTY + "=DIR to name their folder. " + whereToGet(spec), e);
-                }
+        for (String name : wanted.downloads(cache)) {
+            try {
+                downloader.download(spec.uriOf(name), cache, name, spec.checksum(name).orElse(null));
+            } catch (DataFileException e) {
+                // Offline, a proxy, a server gone: one message that says what to do instead, with the cause.
+                throw new DataFileException(spec.name() + ": no folder holds all of " + wanted.all()
+                        + " and the download failed (" + e.getMessage() + "); looked in "
+                        + String.join(", ", searched) + ". Put the files in " + cache + " or pass -D"
+                        + DATA_PROPERTY + "=DIR to name their folder. " + whereToGet(spec), e);
             }
         }
-        Located downloaded = lookIn(cache, fileNames, Source.DOWNLOADED);
+        Located downloaded = wanted.in(cache, Source.DOWNLOADED);
         if (downloaded == null) { // only if someone deleted files under our feet
-            throw new DataFileException(spec.name() + ": " + missing(cache, fileNames) + " vanished from " + cache);
+            throw new DataFileException(spec.name() + ": " + wanted.lacks(cache) + " vanished from " + cache);
         }
         return downloaded;
     }
@@ -170,6 +270,10 @@ public final class DataLocator {
             return "The files: Debian's package dataset-fashion-mnist (apt install dataset-fashion-mnist; found in "
                     + SYSTEM_ROOT.resolve(spec.name()) + " without -D" + DATA_PROPERTY + "), or "
                     + DatasetSpec.FASHION_MNIST_HTTPS + " or " + DatasetSpec.FASHION_MNIST_MIRROR + ".";
+        }
+        if (spec.format() == DatasetSpec.Format.CIFAR_BINARY) {
+            return "The file: " + spec.uriOf(DatasetSpec.CIFAR10_ARCHIVE) + " (the binary version; its extracted "
+                    + DatasetSpec.CIFAR10_FOLDER + "/ folder works too).";
         }
         return "The files: " + spec.baseUri() + ".";
     }

@@ -6,17 +6,17 @@ import java.util.SplittableRandom;
 /**
  * A labelled image set held in memory, ready for the network: images as floats normalised exactly as the seed
  * notebook did ({@code ToTensor} then {@code Normalize(0.5, 0.5)}: {@code (x/255 - 0.5)/0.5}, in float, so values
- * lie in [-1, 1]), shape (n, 1, rows, cols) row-major, and int labels.
+ * lie in [-1, 1]), shape (n, channels, rows, cols) row-major, and int labels.
+ *
+ * <p>The channel count is the data set's own: 1 for the MNIST family (grey), 3 for CIFAR-10 (red, green and blue
+ * planes, each rows x cols, as the binary files and PyTorch's tensors store them). Every channel is normalised the
+ * same way, as {@code Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))} does.
  *
  * <p>Goals: one flat array per field so a batch is a few {@code System.arraycopy} calls; deterministic, seeded
- * splitting and subsetting; no hidden copies on the hot path. Non-goals: augmentation, lazy loading, other channel
- * counts. The arrays returned by {@link #images()} and {@link #labels()} are the dataset's own (not copies): treat
- * them as read-only.
+ * splitting and subsetting; no hidden copies on the hot path. Non-goals: augmentation, lazy loading. The arrays
+ * returned by {@link #images()} and {@link #labels()} are the dataset's own (not copies): treat them as read-only.
  */
 public final class Dataset {
-
-    /** Grayscale: the channel dimension of the (n, 1, rows, cols) layout. */
-    public static final int CHANNELS = 1;
 
     /** The 80/20 train/validation split the seed study used. */
     public static final double TRAIN_FRACTION = 0.8;
@@ -31,25 +31,37 @@ public final class Dataset {
     }
 
     private final int count;
+    private final int channels;
     private final int rows;
     private final int cols;
     private final float[] images;
     private final int[] labels;
 
     /**
-     * Wraps arrays without copying: {@code images} is (count, 1, rows, cols), {@code labels} has {@code count}
-     * entries.
+     * Wraps arrays of grey images without copying: {@code images} is (count, 1, rows, cols), {@code labels} has
+     * {@code count} entries.
      */
     public Dataset(float[] images, int[] labels, int rows, int cols) {
-        if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException("rows and cols must be positive: " + rows + "x" + cols);
+        this(images, labels, 1, rows, cols);
+    }
+
+    /**
+     * Wraps arrays without copying: {@code images} is (count, channels, rows, cols), {@code labels} has
+     * {@code count} entries.
+     */
+    public Dataset(float[] images, int[] labels, int channels, int rows, int cols) {
+        if (channels <= 0 || rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("channels, rows and cols must be positive: " + channels + "x" + rows
+                    + "x" + cols);
         }
-        long expected = (long) labels.length * rows * cols;
+        long expected = (long) labels.length * channels * rows * cols;
         if (images.length != expected) {
             throw new IllegalArgumentException("images has " + images.length + " floats, expected " + expected
-                    + " = " + labels.length + " labels * " + rows + " * " + cols);
+                    + " = " + labels.length + " labels * " + (channels == 1 ? "" : channels + " * ") + rows + " * "
+                    + cols);
         }
         this.count = labels.length;
+        this.channels = channels;
         this.rows = rows;
         this.cols = cols;
         this.images = images;
@@ -66,9 +78,17 @@ public final class Dataset {
             throw DataFileException.field(labelsName, "count", labels.length,
                     images.count() + " (the image count in " + imagesName + ")");
         }
-        byte[] pixels = images.pixels();
-        MemoryBudget.require(4L * pixels.length + 4L * labels.length, "the " + images.count()
-                + " normalised images of " + imagesName + " (4 bytes a pixel)", MemoryBudget.MORE_HEAP);
+        return of(images.pixels(), labels, 1, images.rows(), images.cols(), imagesName);
+    }
+
+    /**
+     * Normalises stored pixels: {@code pixels} is (labels.length, channels, rows, cols) row-major, unsigned bytes,
+     * {@code labels} unsigned bytes already checked against the class count. {@code name} is for the message when
+     * the normalised copy cannot fit in the heap.
+     */
+    public static Dataset of(byte[] pixels, byte[] labels, int channels, int rows, int cols, String name) {
+        MemoryBudget.require(4L * pixels.length + 4L * labels.length, "the " + labels.length
+                + " normalised images of " + name + " (4 bytes a pixel)", MemoryBudget.MORE_HEAP);
         float[] x = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
             x[i] = NORMALISED[pixels[i] & 0xFF];
@@ -77,7 +97,7 @@ public final class Dataset {
         for (int i = 0; i < labels.length; i++) {
             y[i] = labels[i] & 0xFF;
         }
-        return new Dataset(x, y, images.rows(), images.cols());
+        return new Dataset(x, y, channels, rows, cols);
     }
 
     /** The seed's input transform for one pixel value 0..255: {@code (x/255 - 0.5) / 0.5}, in float. */
@@ -90,6 +110,11 @@ public final class Dataset {
         return count;
     }
 
+    /** Channels per image: 1 for grey images, 3 for colour (red, green, blue planes). */
+    public int channels() {
+        return channels;
+    }
+
     public int rows() {
         return rows;
     }
@@ -98,12 +123,20 @@ public final class Dataset {
         return cols;
     }
 
-    /** Floats per image: channels * rows * cols. */
-    public int imageSize() {
-        return CHANNELS * rows * cols;
+    /**
+     * The image size for messages: {@code 28x28} for grey images, {@code 3x32x32 (channels x rows x cols)} for
+     * others.
+     */
+    public String shapeName() {
+        return channels == 1 ? rows + "x" + cols : channels + "x" + rows + "x" + cols + " (channels x rows x cols)";
     }
 
-    /** The normalised images, (n, 1, rows, cols) row-major; the dataset's own array. */
+    /** Floats per image: channels * rows * cols. */
+    public int imageSize() {
+        return channels * rows * cols;
+    }
+
+    /** The normalised images, (n, channels, rows, cols) row-major; the dataset's own array. */
     public float[] images() {
         return images;
     }
@@ -138,7 +171,7 @@ public final class Dataset {
         float[] x = new float[Math.multiplyExact(indices.length, size)];
         int[] y = new int[indices.length];
         gather(indices, 0, indices.length, x, y);
-        return new Dataset(x, y, rows, cols);
+        return new Dataset(x, y, channels, rows, cols);
     }
 
     /**
@@ -203,6 +236,6 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return "Dataset[" + count + " x " + CHANNELS + " x " + rows + " x " + cols + "]";
+        return "Dataset[" + count + " x " + channels + " x " + rows + " x " + cols + "]";
     }
 }

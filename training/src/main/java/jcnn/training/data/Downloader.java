@@ -29,7 +29,10 @@ import jcnn.core.io.AtomicFiles;
  */
 public final class Downloader {
 
-    /** Refuse bodies larger than this: the biggest file we fetch is ~26 MB; a runaway server must not fill disk. */
+    /**
+     * Refuse bodies larger than this: the biggest file we fetch is CIFAR-10's archive, about 170 MB (the IDX files
+     * are at most ~26 MB); a runaway server must not fill the disk.
+     */
     public static final long MAX_DOWNLOAD_BYTES = 512L << 20;
 
     private final Supplier<HttpClient> clientFactory;

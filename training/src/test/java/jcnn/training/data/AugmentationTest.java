@@ -116,4 +116,35 @@ class AugmentationTest {
         b1.fill(0, first, labels);
         assertArrayEquals(Arrays.copyOf(data.images(), 16 * 784), first);
     }
+
+    /**
+     * A colour image moves as a whole: each of its three planes gets the shift and flip the same seed gives a grey
+     * image, and the draws per image do not depend on the channel count.
+     */
+    @Test
+    void everyChannelOfAColourImageMovesAsTheGreyImageWould() {
+        int n = 200, rows = 6, cols = 5, pad = 2;
+        float[] grey = labelled(n, rows, cols);
+        float[] colour = new float[3 * grey.length];
+        int plane = rows * cols;
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int k = 0; k < plane; k++) {
+                    colour[(3 * i + c) * plane + k] = grey[i * plane + k] + 1000 * c;
+                }
+            }
+        }
+        Augmentation a = new Augmentation(pad, true);
+        a.apply(grey, n, rows, cols, new SplittableRandom(7), new float[plane]);
+        a.apply(colour, n, 3, rows, cols, new SplittableRandom(7), new float[3 * plane]);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < 3; c++) {
+                for (int k = 0; k < plane; k++) {
+                    float g = grey[i * plane + k];
+                    float expected = g == Augmentation.BACKGROUND ? g : g + 1000 * c;
+                    assertEquals(expected, colour[(3 * i + c) * plane + k], "image " + i + " channel " + c);
+                }
+            }
+        }
+    }
 }
