@@ -76,7 +76,7 @@ final class VectorGemm {
      * speed only, never a bit. {@link #tileFor} holds the measured choice.
      */
     enum Tile {
-        T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T12X2(12, 2);
+        T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T8X3(8, 3), T12X2(12, 2);
 
         final int mr, nv, nr;
 
@@ -97,7 +97,7 @@ final class VectorGemm {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("-Djcnn.gemm.tile=" + label + ": expected one of 4x3, 6x2, 8x2, 12x2");
+            throw new IllegalArgumentException("-Djcnn.gemm.tile=" + label + ": expected one of 4x3, 6x2, 8x2, 8x3, 12x2");
         }
     }
 
@@ -557,53 +557,84 @@ final class VectorGemm {
             case T4X3 -> micro4x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
             case T6X2 -> micro6x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
             case T8X2 -> micro8x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T8X3 -> micro8x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
             case T12X2 -> micro12x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
         }
     }
 
-    // The micro-kernel, named by its tile: 4 rows x 3 vectors of C in 12 registers. Per step of k it does 3 vector loads of B, 4
-    // broadcasts of A and 12 independent FMAs: enough independent work to keep both FMA pipes busy through the FMA
-    // latency, and few enough loads that they never limit. 12 accumulators + 3 B + 1 broadcast = 16 registers.
+    // The micro-kernels, named by their tiles (rows x vectors of C), one generated shape each: the accumulators,
+    // then per step of k the tile's B vectors, one broadcast of A per row and rows x vectors independent FMAs.
+    // 4x3: 12 accumulators + 3 B + 1 broadcast = 16 registers, enough independent FMAs to cover both pipes'
+    // latency. The stores are written out inline, never through a helper taking vectors: in the 8x2 and 12x2
+    // kernels C2 stopped inlining such a helper after the fifth call (NodeCountInliningCutoff, PrintInlining,
+    // JDK 25, 512 bits), and the vectors passed to the calls it did not inline were boxed: 14 GFLOP/s instead
+    // of 110 (2026-12-02, docs/vector-gemm.md).
     private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb,
-                              float[] c, int ci, int ldc, boolean overwrite) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c0_2 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
         for (int p = 0; p < kb; p++, ai += 4, bi += 3 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            c02 = a.fma(b2, c02);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
             a = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            c12 = a.fma(b2, c12);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
             a = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            c22 = a.fma(b2, c22);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
             a = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            c32 = a.fma(b2, c32);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
         }
-        store(c00, c01, c02, c, ci, overwrite);
-        store(c10, c11, c12, c, ci + ldc, overwrite);
-        store(c20, c21, c22, c, ci + 2 * ldc, overwrite);
-        store(c30, c31, c32, c, ci + 3 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c0_2.intoArray(c, ci + 2 * L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c1_2.intoArray(c, ci + ldc + 2 * L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + 2 * L).add(c0_2).intoArray(c, ci + 2 * L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + ldc + 2 * L).add(c1_2).intoArray(c, ci + ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).add(c2_2).intoArray(c, ci + 2 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).add(c3_2).intoArray(c, ci + 3 * ldc + 2 * L);
+        }
     }
 
-    // The other tiles of the study (see Tile): 6x2 is 12 accumulators + 2 B + 1 broadcast = 15 registers; 8x2 (16
-    // accumulators) and 12x2 (24) do not fit 16 ymm registers, and C2 spills; they fit AVX-512's 32.
     private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
         for (int p = 0; p < kb; p++, ai += 6, bi += 2 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -626,20 +657,46 @@ final class VectorGemm {
             c5_0 = a.fma(b0, c5_0);
             c5_1 = a.fma(b1, c5_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+        }
     }
 
     private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
-        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
         for (int p = 0; p < kb; p++, ai += 8, bi += 2 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -668,23 +725,159 @@ final class VectorGemm {
             c7_0 = a.fma(b0, c7_0);
             c7_1 = a.fma(b1, c7_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
-        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
-        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+        }
+    }
+
+    private static void micro8x3(float[] ap, int ai, float[] bp, int bi, int kb,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c0_2 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0, c6_2 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0, c7_2 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 8, bi += 3 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c0_2.intoArray(c, ci + 2 * L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c1_2.intoArray(c, ci + ldc + 2 * L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c6_2.intoArray(c, ci + 6 * ldc + 2 * L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+            c7_2.intoArray(c, ci + 7 * ldc + 2 * L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + 2 * L).add(c0_2).intoArray(c, ci + 2 * L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + ldc + 2 * L).add(c1_2).intoArray(c, ci + ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).add(c2_2).intoArray(c, ci + 2 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).add(c3_2).intoArray(c, ci + 3 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).add(c4_2).intoArray(c, ci + 4 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).add(c5_2).intoArray(c, ci + 5 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L).add(c6_2).intoArray(c, ci + 6 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L).add(c7_2).intoArray(c, ci + 7 * ldc + 2 * L);
+        }
     }
 
     private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
-        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
-        FloatVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        FloatVector c8_0 = c0_0, c8_1 = c0_0;
+        FloatVector c9_0 = c0_0, c9_1 = c0_0;
+        FloatVector c10_0 = c0_0, c10_1 = c0_0;
+        FloatVector c11_0 = c0_0, c11_1 = c0_0;
         for (int p = 0; p < kb; p++, ai += 12, bi += 2 * L) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
@@ -725,18 +918,57 @@ final class VectorGemm {
             c11_0 = a.fma(b0, c11_0);
             c11_1 = a.fma(b1, c11_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
-        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
-        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
-        store2(c8_0, c8_1, c, ci + 8 * ldc, overwrite);
-        store2(c9_0, c9_1, c, ci + 9 * ldc, overwrite);
-        store2(c10_0, c10_1, c, ci + 10 * ldc, overwrite);
-        store2(c11_0, c11_1, c, ci + 11 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+            c8_0.intoArray(c, ci + 8 * ldc);
+            c8_1.intoArray(c, ci + 8 * ldc + L);
+            c9_0.intoArray(c, ci + 9 * ldc);
+            c9_1.intoArray(c, ci + 9 * ldc + L);
+            c10_0.intoArray(c, ci + 10 * ldc);
+            c10_1.intoArray(c, ci + 10 * ldc + L);
+            c11_0.intoArray(c, ci + 11 * ldc);
+            c11_1.intoArray(c, ci + 11 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).add(c8_0).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).add(c8_1).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).add(c9_0).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).add(c9_1).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).add(c10_0).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).add(c10_1).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).add(c11_0).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).add(c11_1).intoArray(c, ci + 11 * ldc + L);
+        }
     }
 
     private static void edge4x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
@@ -830,15 +1062,6 @@ final class VectorGemm {
         v0.intoArray(c, ci);
         v1.intoArray(c, ci + L);
         v2.intoArray(c, ci + 2 * L);
-    }
-
-    private static void store2(FloatVector v0, FloatVector v1, float[] c, int ci, boolean overwrite) {
-        if (!overwrite) {
-            v0 = FloatVector.fromArray(S, c, ci).add(v0);
-            v1 = FloatVector.fromArray(S, c, ci + L).add(v1);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
     }
 
     // For shapes too small to repay packing (and conv1's k = 9). Four rows of C at a time, three vectors wide
