@@ -50,6 +50,12 @@ final class VectorGemm {
     static final int NC_PANELS = 64;
     /** ...and at most this many floats (16 MiB) of packed B for all of k. */
     static final long B_PACK_FLOATS = 1L << 22;
+    /**
+     * op(B) of fewer floats than this (1 MiB) is read in place by the packed path, when not transposed
+     * ({@link #readsBInPlace}). The squares from 512 up are not: their power-of-two row strides would map a
+     * panel's rows onto the same few L1 sets.
+     */
+    static final long IN_PLACE_B = 1L << 18;
     /** Below this many multiply-adds a GEMM is done unpacked: packing would cost more than it saves. */
     static final long SMALL_GEMM = 64L * 64 * 64;
     /** The least work (multiply-adds) worth giving one more thread in a GEMM. */
@@ -269,19 +275,41 @@ final class VectorGemm {
     static void packedGemm(Tile t, boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+        packedGemm(t, readsBInPlace(transB, n, k), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                c, cOff, ldc, accumulate, threads);
+    }
+
+    /** As above, with B's whole panels read in place (only when not transB) or packed, whatever the size. */
+    static void packedGemm(Tile t, boolean bInPlace, boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads) {
         int nr = t.nr, mr = t.mr;
+        boolean inPlace = bInPlace && !transB;
         int ncMax = (int) Math.max(1, Math.min(NC_PANELS, B_PACK_FLOATS / ((long) k * nr))) * nr;
         for (int jc = 0; jc < n; jc += ncMax) {
             int nb = Math.min(ncMax, n - jc), j0 = jc;
             int panels = (nb + nr - 1) / nr;
-            // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
-            float[] bPack = PACKED_B.floats(panels * nr * k);
-            if (threads == 1 || panels == 1) {
-                packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+            float[] bPack;
+            if (inPlace) {
+                // Only a last partial panel is packed (zero-padded to nr columns), every kc slab of it: slab pc at
+                // pc * nr.
+                int last = (panels - 1) * nr, cols = nb - last;
+                bPack = PACKED_B.floats(cols < nr ? nr * k : 0);
+                if (cols < nr) {
+                    packB(false, b, bOff, ldb, 0, j0 + last, k, cols, nr, bPack, 0);
+                }
             } else {
-                Parallel.forRange(threads, panels,
-                        (from, to) -> packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+                // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
+                bPack = PACKED_B.floats(panels * nr * k);
+                if (threads == 1 || panels == 1) {
+                    packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+                } else {
+                    Parallel.forRange(threads, panels, (from, to) ->
+                            packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+                }
             }
+            float[] bIn = inPlace ? b : null;
+            int bBlock = bOff + jc;
             int rowsPerItem = Math.min(MC / mr * mr, roundUp((m + threads - 1) / threads, mr));
             int rowItems = (m + rowsPerItem - 1) / rowsPerItem;
             int colItems = rowItems >= threads ? 1 : Math.min(panels, (threads + rowItems - 1) / rowItems);
@@ -290,12 +318,24 @@ final class VectorGemm {
             int cBlock = cOff + jc;
             if (threads == 1 || items == 1) {
                 gemmItems(t, 0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, k,
-                        a, aOff, lda, bPack, c, cBlock, ldc, accumulate);
+                        a, aOff, lda, bPack, bIn, bBlock, ldb, c, cBlock, ldc, accumulate);
             } else {
                 Parallel.forRange(threads, items, (from, to) -> gemmItems(t, from, to, colItems, rowsPerItem,
-                        panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, c, cBlock, ldc, accumulate));
+                        panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, bIn, bBlock, ldb,
+                        c, cBlock, ldc, accumulate));
             }
         }
+    }
+
+    /**
+     * Whether the packed path reads op(B)'s whole panels in place instead of packing them: when B is not
+     * transposed (its rows already hold nr consecutive columns of a p) and small, at most IN_PLACE_B floats, so
+     * that a panel read at the row stride ldb stays in L1/L2 for all the row panels of A that sweep past it, and
+     * packing it would be a copy of about as much memory as the multiplication then reads. The micro-kernel does
+     * the same FMAs in the same order on either layout, so this changes speed, never a bit.
+     */
+    static boolean readsBInPlace(boolean transB, int n, int k) {
+        return !transB && (long) k * n < IN_PLACE_B;
     }
 
     private static void packBPanels(int nr, boolean transB, float[] b, int bOff, int ldb, int k, int j0, int nb,
@@ -310,7 +350,8 @@ final class VectorGemm {
 
     private static void gemmItems(Tile t, int from, int to, int colItems, int rowsPerItem, int panelsPerItem,
                                   int panels, boolean transA, int m, int nb, int k, float[] a, int aOff,
-                                  int lda, float[] bPack, float[] c, int cBlock, int ldc, boolean accumulate) {
+                                  int lda, float[] bPack, float[] b, int bBlock, int ldb, float[] c, int cBlock,
+                                  int ldc, boolean accumulate) {
         float[] aPack = PACKED_A.floats(roundUp(rowsPerItem, t.mr) * Math.min(KC, k));
         float[] tile = EDGE_TILE.floats(t.mr * t.nr);
         for (int item = from; item < to; item++) {
@@ -324,8 +365,8 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kb = Math.min(KC, k - pc);
                 packA(transA, a, aOff, lda, i0, pc, mb, kb, t.mr, aPack);
-                macroKernel(t, aPack, bPack, pc * panels * t.nr, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc,
-                        !accumulate && pc == 0, tile);
+                macroKernel(t, aPack, bPack, b != null ? pc * t.nr : pc * panels * t.nr, b, bBlock + pc * ldb, ldb,
+                        mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc, !accumulate && pc == 0, tile);
             }
         }
     }
@@ -347,7 +388,19 @@ final class VectorGemm {
             if (transA) {
                 // A is (k, m): the mr values for one p are contiguous.
                 int src = aOff + p0 * lda + i0 + i;
-                for (int p = 0; p < kb; p++, src += lda, d += mr) {
+                int p = 0;
+                if (L == 16 && rows == mr && L % mr == 0) {
+                    // At 512 bits, as in the other case below: one gather reads 16 / mr rows of A at once.
+                    int per = L / mr;
+                    int[] rowsOfA = ROWS_OF_A.ints(L);
+                    for (int l = 0; l < L; l++) {
+                        rowsOfA[l] = (l / mr) * lda + l % mr;
+                    }
+                    for (; p + per <= kb; p += per, src += per * lda, d += per * mr) {
+                        FloatVector.fromArray(S, a, src, rowsOfA, 0).intoArray(dst, d);
+                    }
+                }
+                for (; p < kb; p++, src += lda, d += mr) {
                     for (int r = 0; r < rows; r++) {
                         dst[d + r] = a[src + r];
                     }
@@ -519,18 +572,24 @@ final class VectorGemm {
         w7.intoArray(dst, d + 7 * dstStride);
     }
 
-    static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom,
-                            int panelTo, float[] c, int cOff, int ldc, boolean overwrite, float[] tile) {
+    // b == null: every panel of B is packed in bPack, panel q of this slab at bBase + q * nr * kb. Otherwise the
+    // whole panels are read in place, panel q at bOff + q * nr with row stride ldb (see packedGemm), and only a
+    // last partial panel is packed, at bBase.
+    static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, float[] b, int bOff, int ldb, int mb,
+                            int nb, int kb, int panelFrom, int panelTo, float[] c, int cOff, int ldc,
+                            boolean overwrite, float[] tile) {
         int mr = t.mr, nr = t.nr;
         for (int q = panelFrom; q < panelTo; q++) {
             int j = q * nr;
             int cols = Math.min(nr, nb - j);
-            int bIdx = bBase + q * nr * kb;
+            boolean inPlace = b != null && cols == nr;
+            float[] bp = inPlace ? b : bPack;
+            int bIdx = inPlace ? bOff + j : b != null ? bBase : bBase + q * nr * kb, bs = inPlace ? ldb : nr;
             for (int i = 0; i < mb; i += mr) {
                 int rows = Math.min(mr, mb - i);
                 int aIdx = i * kb;
                 if (rows == mr && cols == nr) {
-                    micro(t, aPack, aIdx, bPack, bIdx, kb, c, cOff + i * ldc + j, ldc, overwrite);
+                    micro(t, aPack, aIdx, bp, bIdx, kb, bs, c, cOff + i * ldc + j, ldc, overwrite);
                 } else {
                     // Edge tile: compute it aside, then copy the part that exists. A last panel narrower than the
                     // micro-tile (196 = 8 x 24 + 4 columns for conv2 at 256 bits) only computes the vectors it
@@ -552,7 +611,7 @@ final class VectorGemm {
                             }
                         }
                     } else {
-                        micro(t, aPack, aIdx, bPack, bIdx, kb, tile, 0, nr, true);
+                        micro(t, aPack, aIdx, bp, bIdx, kb, bs, tile, 0, nr, true);
                     }
                     // Whole vectors of the edge go back as vectors (n = 16 and 32 at 256 bits are all whole vectors).
                     for (int r = 0; r < rows; r++) {
@@ -574,14 +633,14 @@ final class VectorGemm {
         }
     }
 
-    private static void micro(Tile t, float[] ap, int ai, float[] bp, int bi, int kb, float[] c, int ci, int ldc,
-                              boolean overwrite) {
+    private static void micro(Tile t, float[] ap, int ai, float[] bp, int bi, int kb, int bs, float[] c, int ci,
+                              int ldc, boolean overwrite) {
         switch (t) {
-            case T4X3 -> micro4x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T6X2 -> micro6x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T8X2 -> micro8x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T8X3 -> micro8x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T12X2 -> micro12x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T4X3 -> micro4x3(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T6X2 -> micro6x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T8X2 -> micro8x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T8X3 -> micro8x3(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T12X2 -> micro12x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
         }
     }
 
@@ -592,14 +651,14 @@ final class VectorGemm {
     // kernels C2 stopped inlining such a helper after the fifth call (NodeCountInliningCutoff, PrintInlining,
     // JDK 25, 512 bits), and the vectors passed to the calls it did not inline were boxed: 14 GFLOP/s instead
     // of 110 (2026-12-02, docs/vector-gemm.md).
-    private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c0_2 = c0_0;
         FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
         FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
         FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 4, bi += 3 * L) {
+        for (int p = 0; p < kb; p++, ai += 4, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -649,7 +708,7 @@ final class VectorGemm {
         }
     }
 
-    private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
@@ -658,7 +717,7 @@ final class VectorGemm {
         FloatVector c3_0 = c0_0, c3_1 = c0_0;
         FloatVector c4_0 = c0_0, c4_1 = c0_0;
         FloatVector c5_0 = c0_0, c5_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 6, bi += 2 * L) {
+        for (int p = 0; p < kb; p++, ai += 6, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -709,7 +768,7 @@ final class VectorGemm {
         }
     }
 
-    private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
@@ -720,7 +779,7 @@ final class VectorGemm {
         FloatVector c5_0 = c0_0, c5_1 = c0_0;
         FloatVector c6_0 = c0_0, c6_1 = c0_0;
         FloatVector c7_0 = c0_0, c7_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 8, bi += 2 * L) {
+        for (int p = 0; p < kb; p++, ai += 8, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -785,7 +844,7 @@ final class VectorGemm {
         }
     }
 
-    private static void micro8x3(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro8x3(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0, c0_2 = c0_0;
@@ -796,7 +855,7 @@ final class VectorGemm {
         FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0;
         FloatVector c6_0 = c0_0, c6_1 = c0_0, c6_2 = c0_0;
         FloatVector c7_0 = c0_0, c7_1 = c0_0, c7_2 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 8, bi += 3 * L) {
+        for (int p = 0; p < kb; p++, ai += 8, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -886,7 +945,7 @@ final class VectorGemm {
         }
     }
 
-    private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
         FloatVector c0_1 = c0_0;
@@ -901,7 +960,7 @@ final class VectorGemm {
         FloatVector c9_0 = c0_0, c9_1 = c0_0;
         FloatVector c10_0 = c0_0, c10_1 = c0_0;
         FloatVector c11_0 = c0_0, c11_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 12, bi += 2 * L) {
+        for (int p = 0; p < kb; p++, ai += 12, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
