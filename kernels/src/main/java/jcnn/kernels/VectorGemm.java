@@ -120,9 +120,14 @@ final class VectorGemm {
     }
 
     /**
-     * The tile of a packed GEMM of this shape: 4x3 for every shape class. The study (2026-12-02, AMD EPYC, AVX2,
-     * 256 bits, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round, two alternated rounds per
-     * tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps count):
+     * The tile of a packed GEMM of this shape. At 128 and 256 bits 4x3 for every shape class; at 512 bits (32
+     * registers) 8x3 or 8x2, by shape. Every tile sums in the same order, so this changes speed, never a bit.
+     *
+     * <p>256 bits (2026-12-02, AMD EPYC, AVX2, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round,
+     * two alternated rounds per tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps
+     * count): 8x2 and 12x2 ran 3-6x slower, their 16 and 24 accumulators do not fit 16 ymm registers and C2
+     * spills them; 4x3 and 6x2 within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs and
+     * because the CNN's m of 16, 32 and 64 are whole 4-row panels.
      *
      * <pre>
      *              4x3         6x2         8x2        12x2
@@ -134,17 +139,31 @@ final class VectorGemm {
      * FC1_DX    15.5/16.4   13.5/16.9    5.5/6.2     3.6/3.4
      * </pre>
      *
-     * 8x2 and 12x2 run 3-6x slower: their 16 and 24 accumulators do not fit 16 ymm registers and C2 spills them.
-     * 4x3 and 6x2 are within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs (3 B vectors and
-     * 4 broadcasts against 2 and 6) and because the CNN's m of 16, 32 and 64 are whole 4-row panels, where 6
-     * rows leave a part-empty edge panel (32 = 5 x 6 + 2). Unmeasured here: AVX-512, where 32 registers hold
-     * 8x2 or 12x2 without spills and the study should be run again (-Djcnn.gemm.tile, docs/vector-gemm.md).
+     * <p>512 bits (2026-12-02, Intel Xeon with AVX-512, 2 vCPUs shared with other work, JDK 25, the same harness,
+     * two alternated rounds, best of each; the build before B was read in place, docs/vector-gemm.md has the
+     * later figures): 8x3 leads on the CNN's shapes, 8x2 on the squares and on fc1 fwd (n = 128, where 3-vector
+     * panels leave a third of the columns to the edge kernels); 12x2 nowhere by more than the noise.
+     *
+     * <pre>
+     *              4x3          8x2          8x3         12x2
+     * SQ1024    110/116      117/114      114/103      103/ 96
+     * SQ2048     89/ 96      108/106      102/100       81/ 90
+     * CONV2_FWD  68/ 75       79/ 80       81/ 84       70/ 67
+     * CONV2_DW   74/ 76       68/ 65       84/ 79       59/ 56
+     * FC1_FWD    64/ 70      100/ 89       73/ 71       71/ 70
+     * FC1_DX     92/ 95       97/ 92      104/105       82/ 86
+     * </pre>
      */
     static Tile tileFor(int m, int n, int k) {
         if (FORCED_TILE != null) {
             return FORCED_TILE;
         }
-        return Tile.T4X3;
+        if (L < 16 || m < 8) {
+            return Tile.T4X3;
+        }
+        boolean thinEdge = n % (3 * L) != 0 && n % (2 * L) == 0 && n < 16 * 3 * L;
+        boolean large = (long) m * n * k >= 1L << 27;
+        return thinEdge || large ? Tile.T8X2 : Tile.T8X3;
     }
 
     // A (m,k) or A^T, B (k,n) or B^T -> C (m,n), using up to threads threads
@@ -598,7 +617,16 @@ final class VectorGemm {
                     if (vectors < t.nv) {
                         for (int r = 0; r < rows; r += 4) {
                             boolean four = r + 4 <= mr;
-                            if (vectors == 1) {
+                            if (rows - r > 4 && r + 8 <= mr) {
+                                // Eight rows at once where they exist: 8 (16) independent chains of FMAs keep
+                                // both pipes busy, where one group of 4 rows waits on the FMA latency.
+                                if (vectors == 1) {
+                                    edge8x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                } else {
+                                    edge8x2(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                }
+                                r += 4;
+                            } else if (vectors == 1) {
                                 if (four) {
                                     edge4x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
                                 } else {
@@ -1051,6 +1079,102 @@ final class VectorGemm {
             FloatVector.fromArray(S, c, ci + 11 * ldc).add(c11_0).intoArray(c, ci + 11 * ldc);
             FloatVector.fromArray(S, c, ci + 11 * ldc + L).add(c11_1).intoArray(c, ci + 11 * ldc + L);
         }
+    }
+
+    private static void edge8x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0;
+        FloatVector c2_0 = c0_0;
+        FloatVector c3_0 = c0_0;
+        FloatVector c4_0 = c0_0;
+        FloatVector c5_0 = c0_0;
+        FloatVector c6_0 = c0_0;
+        FloatVector c7_0 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        c0_0.intoArray(tile, t);
+        c1_0.intoArray(tile, t + nr);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c3_0.intoArray(tile, t + 3 * nr);
+        c4_0.intoArray(tile, t + 4 * nr);
+        c5_0.intoArray(tile, t + 5 * nr);
+        c6_0.intoArray(tile, t + 6 * nr);
+        c7_0.intoArray(tile, t + 7 * nr);
+    }
+
+    private static void edge8x2(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        c0_0.intoArray(tile, t);
+        c0_1.intoArray(tile, t + L);
+        c1_0.intoArray(tile, t + nr);
+        c1_1.intoArray(tile, t + nr + L);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c2_1.intoArray(tile, t + 2 * nr + L);
+        c3_0.intoArray(tile, t + 3 * nr);
+        c3_1.intoArray(tile, t + 3 * nr + L);
+        c4_0.intoArray(tile, t + 4 * nr);
+        c4_1.intoArray(tile, t + 4 * nr + L);
+        c5_0.intoArray(tile, t + 5 * nr);
+        c5_1.intoArray(tile, t + 5 * nr + L);
+        c6_0.intoArray(tile, t + 6 * nr);
+        c6_1.intoArray(tile, t + 6 * nr + L);
+        c7_0.intoArray(tile, t + 7 * nr);
+        c7_1.intoArray(tile, t + 7 * nr + L);
     }
 
     private static void edge4x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
