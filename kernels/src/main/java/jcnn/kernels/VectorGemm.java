@@ -15,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>What is here, in reading order: {@link #sgemm} chooses a path by shape; the packed, blocked path (Goto / BLIS)
  * is {@link #packedGemm}: {@link #packA} and {@link #packB} lay the operands out for the micro-kernels, and
- * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors; the tile study's
- * others in {@link Tile}) for whole tiles, {@code edge4x1} ... {@code edge2x2} for a last panel of fewer vectors.
+ * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors) at 128 and 256 bits,
+ * {@code micro8x3} or {@code micro8x2} at 512 (the others of the tile study in {@link Tile}) for whole tiles,
+ * {@code edge8x1} ... {@code edge2x2} for a last panel of fewer vectors. A small B that is not transposed is read
+ * in place rather than packed ({@link #readsBInPlace}).
  * Small products skip packing: {@link #gemmRows} (B not transposed, tiles {@code rows4x3}, {@code rows4x1},
  * {@code micro1x4}) and {@link #gemmDots} (dot products along k, four at a time).
  *
@@ -44,8 +46,13 @@ final class VectorGemm {
     static final int KC = 128;
     /** The longest chain of FMAs the unpacked row GEMM sums one element in; see gemmRowsPairwise. */
     static final int KS = 32;
-    /** Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB) stays in L2 for all of B's panels. */
-    static final int MC = 128;
+    /**
+     * Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB, 128 KiB at 512 bits) stays in L2 for
+     * all of B's panels. 256 at 512 bits (the Xeon's 2 MiB L2): square 512 117 -> 129-134 GFLOP/s, the other
+     * squares and fc1 dW within the noise (CPU time, shared host, 2026-12-02). Threads split rows of C, so this
+     * changes no sum.
+     */
+    static final int MC = VectorWidth.FLOAT.length() == 16 ? 256 : 128;
     /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
     /** ...and at most this many floats (16 MiB) of packed B for all of k. */
@@ -78,10 +85,10 @@ final class VectorGemm {
 
     /**
      * The register tiles of the packed path, named rows x vectors of C. At 256 bits (16 ymm registers) 4x3 and 6x2
-     * both hold 12 accumulators in registers (16 and 15 registers with the B vectors and the broadcast); 8x2 and
-     * 12x2 need 19 and 27, so C2 spills accumulators to the stack on AVX2 (they fit AVX-512's 32 registers).
-     * Every tile sums each element of a slab in the same single chain of kb FMAs from zero, so the choice changes
-     * speed only, never a bit. {@link #tileFor} holds the measured choice.
+     * both hold 12 accumulators in registers (16 and 15 registers with the B vectors and the broadcast); 8x2, 8x3
+     * and 12x2 need 19, 28 and 27, so C2 spills accumulators to the stack on AVX2; they fit AVX-512's 32 registers,
+     * where 8x3 and 8x2 are the ones used. Every tile sums each element of a slab in the same single chain of kb
+     * FMAs from zero, so the choice changes speed only, never a bit. {@link #tileFor} holds the measured choice.
      */
     enum Tile {
         T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T8X3(8, 3), T12X2(12, 2);
