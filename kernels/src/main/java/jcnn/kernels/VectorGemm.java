@@ -1266,17 +1266,6 @@ final class VectorGemm {
         c1_1.intoArray(tile, t + nr + L);
     }
 
-    private static void store(FloatVector v0, FloatVector v1, FloatVector v2, float[] c, int ci, boolean overwrite) {
-        if (!overwrite) {
-            v0 = FloatVector.fromArray(S, c, ci).add(v0);
-            v1 = FloatVector.fromArray(S, c, ci + L).add(v1);
-            v2 = FloatVector.fromArray(S, c, ci + 2 * L).add(v2);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
-        v2.intoArray(c, ci + 2 * L);
-    }
-
     // For shapes too small to repay packing (and conv1's k = 9). Four rows of C at a time, three vectors wide
     // (tile rows4x3): 12 accumulators stay in registers for the whole k loop, each vector of B loaded once
     // serves 4 rows and each broadcast of A 3 vectors, so the loop does 12 FMAs per 7 loads instead of the
@@ -1369,10 +1358,21 @@ final class VectorGemm {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
         }
-        store(c00, c01, c02, c, ci, true);
-        store(c10, c11, c12, c, ci + ldc, true);
-        store(c20, c21, c22, c, ci + 2 * ldc, true);
-        store(c30, c31, c32, c, ci + 3 * ldc, true);
+        // Stored inline, as in the micro-kernels, rather than through a helper taking vectors: C2 did inline such a
+        // helper here (PrintInlining, 512 bits, JDK 25), but the same helper was cut off in micro8x2 and its
+        // vectors boxed, and whether it is depends on how large the method around it grew.
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
     }
 
     private static void rows4x1(int ai, int aRow, int aCol, int k, float[] a, float[] b, int bi, int ldb,
