@@ -12,10 +12,18 @@ import jcnn.kernels.Kernels;
  * figures are still lower than on a quiet machine; compare builds only within one session, alternated.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -Dvector.bits=256 -cp bench/target/benchmarks.jar
- * jcnn.bench.GemmCpuTime SQ1024,CONV2_FWD [reps]}: per shape, 1.5 s of warm-up, then {@code reps} (7) rounds of
- * 0.2 s CPU time each; prints the mean and the best round. The vector kernels at this JVM's width, one thread.
+ * jcnn.bench.GemmCpuTime SQ1024,CONV2_FWD [reps]}: per shape, 3 s of warm-up ({@code -Dwarmup.s}), then
+ * {@code reps} (7) rounds of 0.2 s CPU time each; prints the mean and the best round. The vector kernels at this
+ * JVM's width, one thread; {@code -Djcnn.gemm.tile=8x2} forces the packed path's tile (docs/vector-gemm.md).
  */
 public final class GemmCpuTime {
+
+    /**
+     * Wall-clock warm-up per measurement, -Dwarmup.s (default 3): C2 compiles the vector kernels in the first
+     * seconds, and with 1.5 s a shape's first rounds were sometimes still half as fast as its later ones (conv2 fwd
+     * at 512 bits: mean 50, best 100 GFLOP/s, 2026-12-02).
+     */
+    private static final long WARMUP_NS = warmupNanos(System.getProperty("warmup.s", "3"));
 
     /** Where the peak loop's result goes, so that the compiler cannot drop the loop. */
     private static volatile float sink;
@@ -44,8 +52,21 @@ public final class GemmCpuTime {
         }
     }
 
+    private static long warmupNanos(String seconds) {
+        double s;
+        try {
+            s = Double.parseDouble(seconds);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-Dwarmup.s=" + seconds + ": expected seconds, e.g. 3 or 0.5");
+        }
+        if (!(s >= 0 && s <= 600)) {
+            throw new IllegalArgumentException("-Dwarmup.s=" + seconds + ": expected 0 to 600 seconds");
+        }
+        return (long) (s * 1e9);
+    }
+
     private static double[] measure(ThreadMXBean mx, int reps, double flopsPerOp, Runnable op) {
-        long warm = System.nanoTime() + 1_500_000_000L;
+        long warm = System.nanoTime() + WARMUP_NS;
         while (System.nanoTime() < warm) {
             op.run();
         }

@@ -15,8 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>What is here, in reading order: {@link #sgemm} chooses a path by shape; the packed, blocked path (Goto / BLIS)
  * is {@link #packedGemm}: {@link #packA} and {@link #packB} lay the operands out for the micro-kernels, and
- * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors; the tile study's
- * others in {@link Tile}) for whole tiles, {@code edge4x1} ... {@code edge2x2} for a last panel of fewer vectors.
+ * {@link #macroKernel} sweeps them over the tiles of C: {@code micro4x3} (4 rows x 3 vectors) at 128 and 256 bits,
+ * {@code micro8x3} or {@code micro8x2} at 512 (the others of the tile study in {@link Tile}) for whole tiles,
+ * {@code edge8x1} ... {@code edge2x2} for a last panel of fewer vectors. A small B that is not transposed is read
+ * in place rather than packed ({@link #readsBInPlace}).
  * Small products skip packing: {@link #gemmRows} (B not transposed, tiles {@code rows4x3}, {@code rows4x1},
  * {@code micro1x4}) and {@link #gemmDots} (dot products along k, four at a time).
  *
@@ -44,12 +46,23 @@ final class VectorGemm {
     static final int KC = 128;
     /** The longest chain of FMAs the unpacked row GEMM sums one element in; see gemmRowsPairwise. */
     static final int KS = 32;
-    /** Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB) stays in L2 for all of B's panels. */
-    static final int MC = 128;
+    /**
+     * Rows of op(A) packed at once per thread: the mc x kc block of A (64 KiB, 128 KiB at 512 bits) stays in L2 for
+     * all of B's panels. 256 at 512 bits (the Xeon's 2 MiB L2): square 512 117 -> 129-134 GFLOP/s, the other
+     * squares and fc1 dW within the noise (CPU time, shared host, 2026-12-02). Threads split rows of C, so this
+     * changes no sum.
+     */
+    static final int MC = VectorWidth.FLOAT.length() == 16 ? 256 : 128;
     /** Panels of op(B) packed at once: at most 64 nr columns (3072 at 512 bits)... */
     static final int NC_PANELS = 64;
     /** ...and at most this many floats (16 MiB) of packed B for all of k. */
     static final long B_PACK_FLOATS = 1L << 22;
+    /**
+     * op(B) of fewer floats than this (1 MiB) is read in place by the packed path, when not transposed
+     * ({@link #readsBInPlace}). The squares from 512 up are not: their power-of-two row strides would map a
+     * panel's rows onto the same few L1 sets.
+     */
+    static final long IN_PLACE_B = 1L << 18;
     /** Below this many multiply-adds a GEMM is done unpacked: packing would cost more than it saves. */
     static final long SMALL_GEMM = 64L * 64 * 64;
     /** The least work (multiply-adds) worth giving one more thread in a GEMM. */
@@ -65,18 +78,20 @@ final class VectorGemm {
     private static final Scratch TRANSPOSED_B = new Scratch();
     /** The row offsets of B that the gather in packB reads at once. */
     private static final Scratch ROWS_OF_B = new Scratch();
+    /** The offsets into A that the gather in packA reads at once. */
+    private static final Scratch ROWS_OF_A = new Scratch();
     /** The second halves of the pairwise row GEMM, one m x n block per level of its recursion. */
     private static final Scratch PAIRWISE_HALVES = new Scratch();
 
     /**
      * The register tiles of the packed path, named rows x vectors of C. At 256 bits (16 ymm registers) 4x3 and 6x2
-     * both hold 12 accumulators in registers (16 and 15 registers with the B vectors and the broadcast); 8x2 and
-     * 12x2 need 19 and 27, so C2 spills accumulators to the stack on AVX2 (they fit AVX-512's 32 registers).
-     * Every tile sums each element of a slab in the same single chain of kb FMAs from zero, so the choice changes
-     * speed only, never a bit. {@link #tileFor} holds the measured choice.
+     * both hold 12 accumulators in registers (16 and 15 registers with the B vectors and the broadcast); 8x2, 8x3
+     * and 12x2 need 19, 28 and 27, so C2 spills accumulators to the stack on AVX2; they fit AVX-512's 32 registers,
+     * where 8x3 and 8x2 are the ones used. Every tile sums each element of a slab in the same single chain of kb
+     * FMAs from zero, so the choice changes speed only, never a bit. {@link #tileFor} holds the measured choice.
      */
     enum Tile {
-        T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T12X2(12, 2);
+        T4X3(4, 3), T6X2(6, 2), T8X2(8, 2), T8X3(8, 3), T12X2(12, 2);
 
         final int mr, nv, nr;
 
@@ -97,7 +112,7 @@ final class VectorGemm {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("-Djcnn.gemm.tile=" + label + ": expected one of 4x3, 6x2, 8x2, 12x2");
+            throw new IllegalArgumentException("-Djcnn.gemm.tile=" + label + ": expected one of 4x3, 6x2, 8x2, 8x3, 12x2");
         }
     }
 
@@ -112,9 +127,14 @@ final class VectorGemm {
     }
 
     /**
-     * The tile of a packed GEMM of this shape: 4x3 for every shape class. The study (2026-12-02, AMD EPYC, AVX2,
-     * 256 bits, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round, two alternated rounds per
-     * tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps count):
+     * The tile of a packed GEMM of this shape. At 128 and 256 bits 4x3 for every shape class; at 512 bits (32
+     * registers) 8x3 or 8x2, by shape. Every tile sums in the same order, so this changes speed, never a bit.
+     *
+     * <p>256 bits (2026-12-02, AMD EPYC, AVX2, JDK 25, GemmCpuTime, GFLOP per CPU-second of the best 0.2 s round,
+     * two alternated rounds per tile; a host shared by other work at a load of 13-23 on 2 vCPUs, so only large gaps
+     * count): 8x2 and 12x2 ran 3-6x slower, their 16 and 24 accumulators do not fit 16 ymm registers and C2
+     * spills them; 4x3 and 6x2 within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs and
+     * because the CNN's m of 16, 32 and 64 are whole 4-row panels.
      *
      * <pre>
      *              4x3         6x2         8x2        12x2
@@ -126,17 +146,31 @@ final class VectorGemm {
      * FC1_DX    15.5/16.4   13.5/16.9    5.5/6.2     3.6/3.4
      * </pre>
      *
-     * 8x2 and 12x2 run 3-6x slower: their 16 and 24 accumulators do not fit 16 ymm registers and C2 spills them.
-     * 4x3 and 6x2 are within the noise of each other; 4x3 stays, for one fewer load per 12 FMAs (3 B vectors and
-     * 4 broadcasts against 2 and 6) and because the CNN's m of 16, 32 and 64 are whole 4-row panels, where 6
-     * rows leave a part-empty edge panel (32 = 5 x 6 + 2). Unmeasured here: AVX-512, where 32 registers hold
-     * 8x2 or 12x2 without spills and the study should be run again (-Djcnn.gemm.tile, docs/vector-gemm.md).
+     * <p>512 bits (2026-12-02, Intel Xeon with AVX-512, 2 vCPUs shared with other work, JDK 25, the same harness,
+     * two alternated rounds, best of each; the build before B was read in place, docs/vector-gemm.md has the
+     * later figures): 8x3 leads on the CNN's shapes, 8x2 on the squares and on fc1 fwd (n = 128, where 3-vector
+     * panels leave a third of the columns to the edge kernels); 12x2 nowhere by more than the noise.
+     *
+     * <pre>
+     *              4x3          8x2          8x3         12x2
+     * SQ1024    110/116      117/114      114/103      103/ 96
+     * SQ2048     89/ 96      108/106      102/100       81/ 90
+     * CONV2_FWD  68/ 75       79/ 80       81/ 84       70/ 67
+     * CONV2_DW   74/ 76       68/ 65       84/ 79       59/ 56
+     * FC1_FWD    64/ 70      100/ 89       73/ 71       71/ 70
+     * FC1_DX     92/ 95       97/ 92      104/105       82/ 86
+     * </pre>
      */
     static Tile tileFor(int m, int n, int k) {
         if (FORCED_TILE != null) {
             return FORCED_TILE;
         }
-        return Tile.T4X3;
+        if (L < 16 || m < 8) {
+            return Tile.T4X3;
+        }
+        boolean thinEdge = n % (3 * L) != 0 && n % (2 * L) == 0 && n < 16 * 3 * L;
+        boolean large = (long) m * n * k >= 1L << 27;
+        return thinEdge || large ? Tile.T8X2 : Tile.T8X3;
     }
 
     // A (m,k) or A^T, B (k,n) or B^T -> C (m,n), using up to threads threads
@@ -267,19 +301,41 @@ final class VectorGemm {
     static void packedGemm(Tile t, boolean transA, boolean transB, int m, int n, int k,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc, boolean accumulate, int threads) {
+        packedGemm(t, readsBInPlace(transB, n, k), transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                c, cOff, ldc, accumulate, threads);
+    }
+
+    /** As above, with B's whole panels read in place (only when not transB) or packed, whatever the size. */
+    static void packedGemm(Tile t, boolean bInPlace, boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc, boolean accumulate, int threads) {
         int nr = t.nr, mr = t.mr;
+        boolean inPlace = bInPlace && !transB;
         int ncMax = (int) Math.max(1, Math.min(NC_PANELS, B_PACK_FLOATS / ((long) k * nr))) * nr;
         for (int jc = 0; jc < n; jc += ncMax) {
             int nb = Math.min(ncMax, n - jc), j0 = jc;
             int panels = (nb + nr - 1) / nr;
-            // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
-            float[] bPack = PACKED_B.floats(panels * nr * k);
-            if (threads == 1 || panels == 1) {
-                packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+            float[] bPack;
+            if (inPlace) {
+                // Only a last partial panel is packed (zero-padded to nr columns), every kc slab of it: slab pc at
+                // pc * nr.
+                int last = (panels - 1) * nr, cols = nb - last;
+                bPack = PACKED_B.floats(cols < nr ? nr * k : 0);
+                if (cols < nr) {
+                    packB(false, b, bOff, ldb, 0, j0 + last, k, cols, nr, bPack, 0);
+                }
             } else {
-                Parallel.forRange(threads, panels,
-                        (from, to) -> packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+                // Slab pc of the packed B starts at pc * panels * nr; panel q of it at q * nr * kb after that.
+                bPack = PACKED_B.floats(panels * nr * k);
+                if (threads == 1 || panels == 1) {
+                    packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, 0, panels, bPack);
+                } else {
+                    Parallel.forRange(threads, panels, (from, to) ->
+                            packBPanels(nr, transB, b, bOff, ldb, k, j0, nb, panels, from, to, bPack));
+                }
             }
+            float[] bIn = inPlace ? b : null;
+            int bBlock = bOff + jc;
             int rowsPerItem = Math.min(MC / mr * mr, roundUp((m + threads - 1) / threads, mr));
             int rowItems = (m + rowsPerItem - 1) / rowsPerItem;
             int colItems = rowItems >= threads ? 1 : Math.min(panels, (threads + rowItems - 1) / rowItems);
@@ -288,12 +344,24 @@ final class VectorGemm {
             int cBlock = cOff + jc;
             if (threads == 1 || items == 1) {
                 gemmItems(t, 0, items, colItems, rowsPerItem, panelsPerItem, panels, transA, m, nb, k,
-                        a, aOff, lda, bPack, c, cBlock, ldc, accumulate);
+                        a, aOff, lda, bPack, bIn, bBlock, ldb, c, cBlock, ldc, accumulate);
             } else {
                 Parallel.forRange(threads, items, (from, to) -> gemmItems(t, from, to, colItems, rowsPerItem,
-                        panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, c, cBlock, ldc, accumulate));
+                        panelsPerItem, panels, transA, m, nb, k, a, aOff, lda, bPack, bIn, bBlock, ldb,
+                        c, cBlock, ldc, accumulate));
             }
         }
+    }
+
+    /**
+     * Whether the packed path reads op(B)'s whole panels in place instead of packing them: when B is not
+     * transposed (its rows already hold nr consecutive columns of a p) and small, at most IN_PLACE_B floats, so
+     * that a panel read at the row stride ldb stays in L1/L2 for all the row panels of A that sweep past it, and
+     * packing it would be a copy of about as much memory as the multiplication then reads. The micro-kernel does
+     * the same FMAs in the same order on either layout, so this changes speed, never a bit.
+     */
+    static boolean readsBInPlace(boolean transB, int n, int k) {
+        return !transB && (long) k * n < IN_PLACE_B;
     }
 
     private static void packBPanels(int nr, boolean transB, float[] b, int bOff, int ldb, int k, int j0, int nb,
@@ -308,7 +376,8 @@ final class VectorGemm {
 
     private static void gemmItems(Tile t, int from, int to, int colItems, int rowsPerItem, int panelsPerItem,
                                   int panels, boolean transA, int m, int nb, int k, float[] a, int aOff,
-                                  int lda, float[] bPack, float[] c, int cBlock, int ldc, boolean accumulate) {
+                                  int lda, float[] bPack, float[] b, int bBlock, int ldb, float[] c, int cBlock,
+                                  int ldc, boolean accumulate) {
         float[] aPack = PACKED_A.floats(roundUp(rowsPerItem, t.mr) * Math.min(KC, k));
         float[] tile = EDGE_TILE.floats(t.mr * t.nr);
         for (int item = from; item < to; item++) {
@@ -322,8 +391,8 @@ final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kb = Math.min(KC, k - pc);
                 packA(transA, a, aOff, lda, i0, pc, mb, kb, t.mr, aPack);
-                macroKernel(t, aPack, bPack, pc * panels * t.nr, mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc,
-                        !accumulate && pc == 0, tile);
+                macroKernel(t, aPack, bPack, b != null ? pc * t.nr : pc * panels * t.nr, b, bBlock + pc * ldb, ldb,
+                        mb, nb, kb, q0, q1, c, cBlock + i0 * ldc, ldc, !accumulate && pc == 0, tile);
             }
         }
     }
@@ -345,7 +414,19 @@ final class VectorGemm {
             if (transA) {
                 // A is (k, m): the mr values for one p are contiguous.
                 int src = aOff + p0 * lda + i0 + i;
-                for (int p = 0; p < kb; p++, src += lda, d += mr) {
+                int p = 0;
+                if (L == 16 && rows == mr && L % mr == 0) {
+                    // At 512 bits, as in the other case below: one gather reads 16 / mr rows of A at once.
+                    int per = L / mr;
+                    int[] rowsOfA = ROWS_OF_A.ints(L);
+                    for (int l = 0; l < L; l++) {
+                        rowsOfA[l] = (l / mr) * lda + l % mr;
+                    }
+                    for (; p + per <= kb; p += per, src += per * lda, d += per * mr) {
+                        FloatVector.fromArray(S, a, src, rowsOfA, 0).intoArray(dst, d);
+                    }
+                }
+                for (; p < kb; p++, src += lda, d += mr) {
                     for (int r = 0; r < rows; r++) {
                         dst[d + r] = a[src + r];
                     }
@@ -354,10 +435,31 @@ final class VectorGemm {
                     }
                 }
             } else {
-                // Scalar on purpose: 8 x 8 register transposes (as in packB) measured 2x slower here (1.03-1.05
-                // against 0.53-0.59 ns per float, fc1's 64 x 1568 A, mr 4, 2026-12-02): the 8-float columns of an
-                // mr-row panel overlap when stored at a stride of mr < 8.
                 int src = aOff + (i0 + i) * lda + p0;
+                if (L == 16 && rows == mr && L % mr == 0) {
+                    // At 512 bits, a whole panel whose rows divide a vector (mr 4 or 8): one gather reads the mr
+                    // rows at 16 / mr consecutive p, which is exactly the next 16 floats of the panel. Measured
+                    // (CPU time, Xeon AVX-512, 2026-12-02, tile 8x2): fc1 fwd 75-85 -> 91-93 GFLOP/s, conv2 fwd
+                    // 70-72 -> 78-84. At 256 bits it stays scalar: measured on Zen, whose gathers are slow.
+                    int per = L / mr, p = 0;
+                    int[] rowsOfA = ROWS_OF_A.ints(L);
+                    for (int l = 0; l < L; l++) {
+                        rowsOfA[l] = (l % mr) * lda + l / mr;
+                    }
+                    for (; p + per <= kb; p += per) {
+                        FloatVector.fromArray(S, a, src + p, rowsOfA, 0).intoArray(dst, d + p * mr);
+                    }
+                    for (; p < kb; p++) {
+                        for (int r = 0; r < mr; r++) {
+                            dst[d + p * mr + r] = a[src + r * lda + p];
+                        }
+                    }
+                    d += kb * mr;
+                    continue;
+                }
+                // Otherwise scalar on purpose: 8 x 8 register transposes (as in packB) measured 2x slower here
+                // (1.03-1.05 against 0.53-0.59 ns per float, fc1's 64 x 1568 A, mr 4, 256 bits, 2026-12-02): the
+                // 8-float columns of an mr-row panel overlap when stored at a stride of mr < 8.
                 for (int r = 0; r < mr; r++) {
                     if (r < rows) {
                         int s = src + r * lda;
@@ -496,18 +598,24 @@ final class VectorGemm {
         w7.intoArray(dst, d + 7 * dstStride);
     }
 
-    static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, int mb, int nb, int kb, int panelFrom,
-                            int panelTo, float[] c, int cOff, int ldc, boolean overwrite, float[] tile) {
+    // b == null: every panel of B is packed in bPack, panel q of this slab at bBase + q * nr * kb. Otherwise the
+    // whole panels are read in place, panel q at bOff + q * nr with row stride ldb (see packedGemm), and only a
+    // last partial panel is packed, at bBase.
+    static void macroKernel(Tile t, float[] aPack, float[] bPack, int bBase, float[] b, int bOff, int ldb, int mb,
+                            int nb, int kb, int panelFrom, int panelTo, float[] c, int cOff, int ldc,
+                            boolean overwrite, float[] tile) {
         int mr = t.mr, nr = t.nr;
         for (int q = panelFrom; q < panelTo; q++) {
             int j = q * nr;
             int cols = Math.min(nr, nb - j);
-            int bIdx = bBase + q * nr * kb;
+            boolean inPlace = b != null && cols == nr;
+            float[] bp = inPlace ? b : bPack;
+            int bIdx = inPlace ? bOff + j : b != null ? bBase : bBase + q * nr * kb, bs = inPlace ? ldb : nr;
             for (int i = 0; i < mb; i += mr) {
                 int rows = Math.min(mr, mb - i);
                 int aIdx = i * kb;
                 if (rows == mr && cols == nr) {
-                    micro(t, aPack, aIdx, bPack, bIdx, kb, c, cOff + i * ldc + j, ldc, overwrite);
+                    micro(t, aPack, aIdx, bp, bIdx, kb, bs, c, cOff + i * ldc + j, ldc, overwrite);
                 } else {
                     // Edge tile: compute it aside, then copy the part that exists. A last panel narrower than the
                     // micro-tile (196 = 8 x 24 + 4 columns for conv2 at 256 bits) only computes the vectors it
@@ -516,7 +624,16 @@ final class VectorGemm {
                     if (vectors < t.nv) {
                         for (int r = 0; r < rows; r += 4) {
                             boolean four = r + 4 <= mr;
-                            if (vectors == 1) {
+                            if (rows - r > 4 && r + 8 <= mr) {
+                                // Eight rows at once where they exist: 8 (16) independent chains of FMAs keep
+                                // both pipes busy, where one group of 4 rows waits on the FMA latency.
+                                if (vectors == 1) {
+                                    edge8x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                } else {
+                                    edge8x2(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
+                                }
+                                r += 4;
+                            } else if (vectors == 1) {
                                 if (four) {
                                     edge4x1(aPack, aIdx + r, mr, bPack, bIdx, nr, kb, tile, r * nr);
                                 } else {
@@ -529,7 +646,7 @@ final class VectorGemm {
                             }
                         }
                     } else {
-                        micro(t, aPack, aIdx, bPack, bIdx, kb, tile, 0, nr, true);
+                        micro(t, aPack, aIdx, bp, bIdx, kb, bs, tile, 0, nr, true);
                     }
                     // Whole vectors of the edge go back as vectors (n = 16 and 32 at 256 bits are all whole vectors).
                     for (int r = 0; r < rows; r++) {
@@ -551,60 +668,91 @@ final class VectorGemm {
         }
     }
 
-    private static void micro(Tile t, float[] ap, int ai, float[] bp, int bi, int kb, float[] c, int ci, int ldc,
-                              boolean overwrite) {
+    private static void micro(Tile t, float[] ap, int ai, float[] bp, int bi, int kb, int bs, float[] c, int ci,
+                              int ldc, boolean overwrite) {
         switch (t) {
-            case T4X3 -> micro4x3(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T6X2 -> micro6x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T8X2 -> micro8x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
-            case T12X2 -> micro12x2(ap, ai, bp, bi, kb, c, ci, ldc, overwrite);
+            case T4X3 -> micro4x3(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T6X2 -> micro6x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T8X2 -> micro8x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T8X3 -> micro8x3(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
+            case T12X2 -> micro12x2(ap, ai, bp, bi, kb, bs, c, ci, ldc, overwrite);
         }
     }
 
-    // The micro-kernel, named by its tile: 4 rows x 3 vectors of C in 12 registers. Per step of k it does 3 vector loads of B, 4
-    // broadcasts of A and 12 independent FMAs: enough independent work to keep both FMA pipes busy through the FMA
-    // latency, and few enough loads that they never limit. 12 accumulators + 3 B + 1 broadcast = 16 registers.
-    private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb,
-                              float[] c, int ci, int ldc, boolean overwrite) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
-        for (int p = 0; p < kb; p++, ai += 4, bi += 3 * L) {
+    // The micro-kernels, named by their tiles (rows x vectors of C), one generated shape each: the accumulators,
+    // then per step of k the tile's B vectors, one broadcast of A per row and rows x vectors independent FMAs.
+    // 4x3: 12 accumulators + 3 B + 1 broadcast = 16 registers, enough independent FMAs to cover both pipes'
+    // latency. The stores are written out inline, never through a helper taking vectors: in the 8x2 and 12x2
+    // kernels C2 stopped inlining such a helper after the fifth call (NodeCountInliningCutoff, PrintInlining,
+    // JDK 25, 512 bits), and the vectors passed to the calls it did not inline were boxed: 14 GFLOP/s instead
+    // of 110 (2026-12-02, docs/vector-gemm.md).
+    private static void micro4x3(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0, c0_2 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 4, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
-            c00 = a.fma(b0, c00);
-            c01 = a.fma(b1, c01);
-            c02 = a.fma(b2, c02);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
             a = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a.fma(b0, c10);
-            c11 = a.fma(b1, c11);
-            c12 = a.fma(b2, c12);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
             a = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a.fma(b0, c20);
-            c21 = a.fma(b1, c21);
-            c22 = a.fma(b2, c22);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
             a = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a.fma(b0, c30);
-            c31 = a.fma(b1, c31);
-            c32 = a.fma(b2, c32);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
         }
-        store(c00, c01, c02, c, ci, overwrite);
-        store(c10, c11, c12, c, ci + ldc, overwrite);
-        store(c20, c21, c22, c, ci + 2 * ldc, overwrite);
-        store(c30, c31, c32, c, ci + 3 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c0_2.intoArray(c, ci + 2 * L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c1_2.intoArray(c, ci + ldc + 2 * L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + 2 * L).add(c0_2).intoArray(c, ci + 2 * L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + ldc + 2 * L).add(c1_2).intoArray(c, ci + ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).add(c2_2).intoArray(c, ci + 2 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).add(c3_2).intoArray(c, ci + 3 * ldc + 2 * L);
+        }
     }
 
-    // The other tiles of the study (see Tile): 6x2 is 12 accumulators + 2 B + 1 broadcast = 15 registers; 8x2 (16
-    // accumulators) and 12x2 (24) do not fit 16 ymm registers, and C2 spills; they fit AVX-512's 32.
-    private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro6x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 6, bi += 2 * L) {
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 6, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -626,21 +774,47 @@ final class VectorGemm {
             c5_0 = a.fma(b0, c5_0);
             c5_1 = a.fma(b1, c5_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+        }
     }
 
-    private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro8x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
-        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 8, bi += 2 * L) {
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 8, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -668,24 +842,160 @@ final class VectorGemm {
             c7_0 = a.fma(b0, c7_0);
             c7_1 = a.fma(b1, c7_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
-        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
-        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+        }
     }
 
-    private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb,
+    private static void micro8x3(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
                                  float[] c, int ci, int ldc, boolean overwrite) {
         FloatVector c0_0 = FloatVector.zero(S);
-        FloatVector c0_1 = c0_0, c1_0 = c0_0, c1_1 = c0_0, c2_0 = c0_0, c2_1 = c0_0, c3_0 = c0_0;
-        FloatVector c3_1 = c0_0, c4_0 = c0_0, c4_1 = c0_0, c5_0 = c0_0, c5_1 = c0_0, c6_0 = c0_0;
-        FloatVector c6_1 = c0_0, c7_0 = c0_0, c7_1 = c0_0, c8_0 = c0_0, c8_1 = c0_0, c9_0 = c0_0;
-        FloatVector c9_1 = c0_0, c10_0 = c0_0, c10_1 = c0_0, c11_0 = c0_0, c11_1 = c0_0;
-        for (int p = 0; p < kb; p++, ai += 12, bi += 2 * L) {
+        FloatVector c0_1 = c0_0, c0_2 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0, c1_2 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0, c2_2 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0, c3_2 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0, c4_2 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0, c5_2 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0, c6_2 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0, c7_2 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 8, bi += bs) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            c0_2 = a.fma(b2, c0_2);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            c1_2 = a.fma(b2, c1_2);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            c2_2 = a.fma(b2, c2_2);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            c3_2 = a.fma(b2, c3_2);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            c4_2 = a.fma(b2, c4_2);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            c5_2 = a.fma(b2, c5_2);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            c6_2 = a.fma(b2, c6_2);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+            c7_2 = a.fma(b2, c7_2);
+        }
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c0_2.intoArray(c, ci + 2 * L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c1_2.intoArray(c, ci + ldc + 2 * L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c2_2.intoArray(c, ci + 2 * ldc + 2 * L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c3_2.intoArray(c, ci + 3 * ldc + 2 * L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c4_2.intoArray(c, ci + 4 * ldc + 2 * L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c5_2.intoArray(c, ci + 5 * ldc + 2 * L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c6_2.intoArray(c, ci + 6 * ldc + 2 * L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+            c7_2.intoArray(c, ci + 7 * ldc + 2 * L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + 2 * L).add(c0_2).intoArray(c, ci + 2 * L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + ldc + 2 * L).add(c1_2).intoArray(c, ci + ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + 2 * L).add(c2_2).intoArray(c, ci + 2 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + 2 * L).add(c3_2).intoArray(c, ci + 3 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + 2 * L).add(c4_2).intoArray(c, ci + 4 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + 2 * L).add(c5_2).intoArray(c, ci + 5 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + 2 * L).add(c6_2).intoArray(c, ci + 6 * ldc + 2 * L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + 2 * L).add(c7_2).intoArray(c, ci + 7 * ldc + 2 * L);
+        }
+    }
+
+    private static void micro12x2(float[] ap, int ai, float[] bp, int bi, int kb, int bs,
+                                 float[] c, int ci, int ldc, boolean overwrite) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        FloatVector c8_0 = c0_0, c8_1 = c0_0;
+        FloatVector c9_0 = c0_0, c9_1 = c0_0;
+        FloatVector c10_0 = c0_0, c10_1 = c0_0;
+        FloatVector c11_0 = c0_0, c11_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += 12, bi += bs) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector a = FloatVector.broadcast(S, ap[ai]);
@@ -725,18 +1035,153 @@ final class VectorGemm {
             c11_0 = a.fma(b0, c11_0);
             c11_1 = a.fma(b1, c11_1);
         }
-        store2(c0_0, c0_1, c, ci, overwrite);
-        store2(c1_0, c1_1, c, ci + ldc, overwrite);
-        store2(c2_0, c2_1, c, ci + 2 * ldc, overwrite);
-        store2(c3_0, c3_1, c, ci + 3 * ldc, overwrite);
-        store2(c4_0, c4_1, c, ci + 4 * ldc, overwrite);
-        store2(c5_0, c5_1, c, ci + 5 * ldc, overwrite);
-        store2(c6_0, c6_1, c, ci + 6 * ldc, overwrite);
-        store2(c7_0, c7_1, c, ci + 7 * ldc, overwrite);
-        store2(c8_0, c8_1, c, ci + 8 * ldc, overwrite);
-        store2(c9_0, c9_1, c, ci + 9 * ldc, overwrite);
-        store2(c10_0, c10_1, c, ci + 10 * ldc, overwrite);
-        store2(c11_0, c11_1, c, ci + 11 * ldc, overwrite);
+        if (overwrite) {
+            c0_0.intoArray(c, ci);
+            c0_1.intoArray(c, ci + L);
+            c1_0.intoArray(c, ci + ldc);
+            c1_1.intoArray(c, ci + ldc + L);
+            c2_0.intoArray(c, ci + 2 * ldc);
+            c2_1.intoArray(c, ci + 2 * ldc + L);
+            c3_0.intoArray(c, ci + 3 * ldc);
+            c3_1.intoArray(c, ci + 3 * ldc + L);
+            c4_0.intoArray(c, ci + 4 * ldc);
+            c4_1.intoArray(c, ci + 4 * ldc + L);
+            c5_0.intoArray(c, ci + 5 * ldc);
+            c5_1.intoArray(c, ci + 5 * ldc + L);
+            c6_0.intoArray(c, ci + 6 * ldc);
+            c6_1.intoArray(c, ci + 6 * ldc + L);
+            c7_0.intoArray(c, ci + 7 * ldc);
+            c7_1.intoArray(c, ci + 7 * ldc + L);
+            c8_0.intoArray(c, ci + 8 * ldc);
+            c8_1.intoArray(c, ci + 8 * ldc + L);
+            c9_0.intoArray(c, ci + 9 * ldc);
+            c9_1.intoArray(c, ci + 9 * ldc + L);
+            c10_0.intoArray(c, ci + 10 * ldc);
+            c10_1.intoArray(c, ci + 10 * ldc + L);
+            c11_0.intoArray(c, ci + 11 * ldc);
+            c11_1.intoArray(c, ci + 11 * ldc + L);
+        } else {
+            FloatVector.fromArray(S, c, ci).add(c0_0).intoArray(c, ci);
+            FloatVector.fromArray(S, c, ci + L).add(c0_1).intoArray(c, ci + L);
+            FloatVector.fromArray(S, c, ci + ldc).add(c1_0).intoArray(c, ci + ldc);
+            FloatVector.fromArray(S, c, ci + ldc + L).add(c1_1).intoArray(c, ci + ldc + L);
+            FloatVector.fromArray(S, c, ci + 2 * ldc).add(c2_0).intoArray(c, ci + 2 * ldc);
+            FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c2_1).intoArray(c, ci + 2 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 3 * ldc).add(c3_0).intoArray(c, ci + 3 * ldc);
+            FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c3_1).intoArray(c, ci + 3 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 4 * ldc).add(c4_0).intoArray(c, ci + 4 * ldc);
+            FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c4_1).intoArray(c, ci + 4 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 5 * ldc).add(c5_0).intoArray(c, ci + 5 * ldc);
+            FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c5_1).intoArray(c, ci + 5 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 6 * ldc).add(c6_0).intoArray(c, ci + 6 * ldc);
+            FloatVector.fromArray(S, c, ci + 6 * ldc + L).add(c6_1).intoArray(c, ci + 6 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 7 * ldc).add(c7_0).intoArray(c, ci + 7 * ldc);
+            FloatVector.fromArray(S, c, ci + 7 * ldc + L).add(c7_1).intoArray(c, ci + 7 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 8 * ldc).add(c8_0).intoArray(c, ci + 8 * ldc);
+            FloatVector.fromArray(S, c, ci + 8 * ldc + L).add(c8_1).intoArray(c, ci + 8 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 9 * ldc).add(c9_0).intoArray(c, ci + 9 * ldc);
+            FloatVector.fromArray(S, c, ci + 9 * ldc + L).add(c9_1).intoArray(c, ci + 9 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 10 * ldc).add(c10_0).intoArray(c, ci + 10 * ldc);
+            FloatVector.fromArray(S, c, ci + 10 * ldc + L).add(c10_1).intoArray(c, ci + 10 * ldc + L);
+            FloatVector.fromArray(S, c, ci + 11 * ldc).add(c11_0).intoArray(c, ci + 11 * ldc);
+            FloatVector.fromArray(S, c, ci + 11 * ldc + L).add(c11_1).intoArray(c, ci + 11 * ldc + L);
+        }
+    }
+
+    private static void edge8x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = c0_0;
+        FloatVector c2_0 = c0_0;
+        FloatVector c3_0 = c0_0;
+        FloatVector c4_0 = c0_0;
+        FloatVector c5_0 = c0_0;
+        FloatVector c6_0 = c0_0;
+        FloatVector c7_0 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+        }
+        c0_0.intoArray(tile, t);
+        c1_0.intoArray(tile, t + nr);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c3_0.intoArray(tile, t + 3 * nr);
+        c4_0.intoArray(tile, t + 4 * nr);
+        c5_0.intoArray(tile, t + 5 * nr);
+        c6_0.intoArray(tile, t + 6 * nr);
+        c7_0.intoArray(tile, t + 7 * nr);
+    }
+
+    private static void edge8x2(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
+                                float[] tile, int t) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c0_1 = c0_0;
+        FloatVector c1_0 = c0_0, c1_1 = c0_0;
+        FloatVector c2_0 = c0_0, c2_1 = c0_0;
+        FloatVector c3_0 = c0_0, c3_1 = c0_0;
+        FloatVector c4_0 = c0_0, c4_1 = c0_0;
+        FloatVector c5_0 = c0_0, c5_1 = c0_0;
+        FloatVector c6_0 = c0_0, c6_1 = c0_0;
+        FloatVector c7_0 = c0_0, c7_1 = c0_0;
+        for (int p = 0; p < kb; p++, ai += mr, bi += nr) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c0_0 = a.fma(b0, c0_0);
+            c0_1 = a.fma(b1, c0_1);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c1_0 = a.fma(b0, c1_0);
+            c1_1 = a.fma(b1, c1_1);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c2_0 = a.fma(b0, c2_0);
+            c2_1 = a.fma(b1, c2_1);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c3_0 = a.fma(b0, c3_0);
+            c3_1 = a.fma(b1, c3_1);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c4_0 = a.fma(b0, c4_0);
+            c4_1 = a.fma(b1, c4_1);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c5_0 = a.fma(b0, c5_0);
+            c5_1 = a.fma(b1, c5_1);
+            a = FloatVector.broadcast(S, ap[ai + 6]);
+            c6_0 = a.fma(b0, c6_0);
+            c6_1 = a.fma(b1, c6_1);
+            a = FloatVector.broadcast(S, ap[ai + 7]);
+            c7_0 = a.fma(b0, c7_0);
+            c7_1 = a.fma(b1, c7_1);
+        }
+        c0_0.intoArray(tile, t);
+        c0_1.intoArray(tile, t + L);
+        c1_0.intoArray(tile, t + nr);
+        c1_1.intoArray(tile, t + nr + L);
+        c2_0.intoArray(tile, t + 2 * nr);
+        c2_1.intoArray(tile, t + 2 * nr + L);
+        c3_0.intoArray(tile, t + 3 * nr);
+        c3_1.intoArray(tile, t + 3 * nr + L);
+        c4_0.intoArray(tile, t + 4 * nr);
+        c4_1.intoArray(tile, t + 4 * nr + L);
+        c5_0.intoArray(tile, t + 5 * nr);
+        c5_1.intoArray(tile, t + 5 * nr + L);
+        c6_0.intoArray(tile, t + 6 * nr);
+        c6_1.intoArray(tile, t + 6 * nr + L);
+        c7_0.intoArray(tile, t + 7 * nr);
+        c7_1.intoArray(tile, t + 7 * nr + L);
     }
 
     private static void edge4x1(float[] ap, int ai, int mr, float[] bp, int bi, int nr, int kb,
@@ -819,26 +1264,6 @@ final class VectorGemm {
         c0_1.intoArray(tile, t + L);
         c1_0.intoArray(tile, t + nr);
         c1_1.intoArray(tile, t + nr + L);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, FloatVector v2, float[] c, int ci, boolean overwrite) {
-        if (!overwrite) {
-            v0 = FloatVector.fromArray(S, c, ci).add(v0);
-            v1 = FloatVector.fromArray(S, c, ci + L).add(v1);
-            v2 = FloatVector.fromArray(S, c, ci + 2 * L).add(v2);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
-        v2.intoArray(c, ci + 2 * L);
-    }
-
-    private static void store2(FloatVector v0, FloatVector v1, float[] c, int ci, boolean overwrite) {
-        if (!overwrite) {
-            v0 = FloatVector.fromArray(S, c, ci).add(v0);
-            v1 = FloatVector.fromArray(S, c, ci + L).add(v1);
-        }
-        v0.intoArray(c, ci);
-        v1.intoArray(c, ci + L);
     }
 
     // For shapes too small to repay packing (and conv1's k = 9). Four rows of C at a time, three vectors wide
@@ -933,10 +1358,21 @@ final class VectorGemm {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
         }
-        store(c00, c01, c02, c, ci, true);
-        store(c10, c11, c12, c, ci + ldc, true);
-        store(c20, c21, c22, c, ci + 2 * ldc, true);
-        store(c30, c31, c32, c, ci + 3 * ldc, true);
+        // Stored inline, as in the micro-kernels, rather than through a helper taking vectors: C2 did inline such a
+        // helper here (PrintInlining, 512 bits, JDK 25), but the same helper was cut off in micro8x2 and its
+        // vectors boxed, and whether it is depends on how large the method around it grew.
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + L);
+        c02.intoArray(c, ci + 2 * L);
+        c10.intoArray(c, ci + ldc);
+        c11.intoArray(c, ci + ldc + L);
+        c12.intoArray(c, ci + ldc + 2 * L);
+        c20.intoArray(c, ci + 2 * ldc);
+        c21.intoArray(c, ci + 2 * ldc + L);
+        c22.intoArray(c, ci + 2 * ldc + 2 * L);
+        c30.intoArray(c, ci + 3 * ldc);
+        c31.intoArray(c, ci + 3 * ldc + L);
+        c32.intoArray(c, ci + 3 * ldc + 2 * L);
     }
 
     private static void rows4x1(int ai, int aRow, int aCol, int k, float[] a, float[] b, int bi, int ldb,

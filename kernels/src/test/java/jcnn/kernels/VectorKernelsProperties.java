@@ -133,7 +133,8 @@ class VectorKernelsProperties {
      * Every register tile of the packed path (VectorGemm.Tile), on awkward shapes that the dispatch would send
      * elsewhere too (m, n, k of 1, primes, tails shorter than a vector, several kc slabs), 1 and 3 threads: each
      * matches the scalar reference, and all tiles give the same bits, since they sum every element in the same
-     * order (the tile study may choose any of them without moving a weight hash).
+     * order (the tile study may choose any of them without moving a weight hash), whether B's panels are packed or,
+     * when B is not transposed, read in place.
      */
     @Test
     void everyTileOfThePackedPathMatchesScalarAndTheOthers() {
@@ -144,16 +145,20 @@ class VectorKernelsProperties {
             float[] first = null;
             for (VectorGemm.Tile t : VectorGemm.Tile.values()) {
                 for (int threads : new int[] {1, 3}) {
-                    Gemm packed = (tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) ->
-                            VectorGemm.packedGemm(t, tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
-                                    acc, threads);
-                    float[] c = checkGemm(vector.name() + " tile " + t.label() + " threads " + threads, packed,
-                            g.transA, g.transB, g.m, g.n, g.k, g.accumulate, g.pad, new Random(g.seed));
-                    if (first == null) {
-                        first = c;
-                    } else {
-                        Compare.assertSame(vector.name() + " tile " + t.label() + " threads " + threads
-                                + " against tile " + VectorGemm.Tile.values()[0].label() + " " + g, first, c, c.length);
+                    for (boolean inPlace : new boolean[] {false, true}) {
+                        String name = vector.name() + " tile " + t.label() + " threads " + threads
+                                + (inPlace ? " B in place" : " B packed");
+                        Gemm packed = (tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) ->
+                                VectorGemm.packedGemm(t, inPlace, tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                                        c, cOff, ldc, acc, threads);
+                        float[] c = checkGemm(name, packed, g.transA, g.transB, g.m, g.n, g.k, g.accumulate,
+                                g.pad, new Random(g.seed));
+                        if (first == null) {
+                            first = c;
+                        } else {
+                            Compare.assertSame(name + " against tile " + VectorGemm.Tile.values()[0].label()
+                                    + " B packed " + g, first, c, c.length);
+                        }
                     }
                 }
             }
