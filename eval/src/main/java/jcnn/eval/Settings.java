@@ -19,6 +19,7 @@ import jcnn.training.Recipe;
 import jcnn.training.RunFolder;
 import jcnn.training.data.DataLocator;
 import jcnn.training.data.Dataset;
+import jcnn.training.nn.Models;
 
 /**
  * Everything the main program was told, parsed once and checked before anything runs or is written: the kernels,
@@ -122,6 +123,11 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         }
 
         Kernels kernels = KernelProvider.fromProperties(p);
+        String model = p.getProperty("model", Models.DEFAULT).trim();
+        if (!Models.names().contains(model)) {
+            throw new IllegalArgumentException("invalid model=" + model + ": expected one of "
+                    + String.join(", ", Models.names()));
+        }
         Recipe recipe = Recipe.fromProperties(p);
         Path weights = optionalPath(p, "weights");
         Comparison comparison = job == Setting.Job.COMPARE ? Comparison.fromProperties(p) : null;
@@ -140,9 +146,10 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
-            case EVALUATE -> new EvaluateMode(weights);
+            case EVALUATE -> new EvaluateMode(weights, model);
             case GRID -> grid;
-            case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
+            case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint,
+                    model);
         };
         Claim claim = resume != null ? Claim.RESUME
                 : optionalPath(p, "out") == null || !runDir.equals(optionalPath(p, "out")) ? Claim.DEFAULT
