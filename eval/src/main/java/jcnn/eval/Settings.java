@@ -287,6 +287,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
     }
 
     private static String ignoredBecause(Setting s, Setting.Job job) {
+        if (s.name().equals("model")) {
+            return job.label + " mode runs the seed CNN only (model= is for training and evaluation)";
+        }
         if (job == Setting.Job.GRID && s.modes().contains(Setting.Job.TRAIN)) {
             return "grid=true sets " + s.name() + " itself at every point of its grid";
         }

@@ -66,12 +66,17 @@ public final class Weights {
      */
     public static void load(Module model, Safetensors file, String prefix, String source) {
         Map<String, Tensor> state = new LinkedHashMap<>();
-        Set<String> integers = model.integerBufferNames();
+        Set<String> integers = model.integerBufferNames(), known = model.namedState().keySet();
         for (String name : file.names()) {
             if (!name.startsWith(prefix)) {
                 continue;
             }
             String key = name.substring(prefix.length());
+            if (!known.contains(key)) {
+                // Whatever its dtype: loadState names it among the unexpected tensors, with the model's own names.
+                state.put(key, Tensor.zeros(file.shape(name)));
+                continue;
+            }
             if (integers.contains(key)) {
                 if (file.dtype(name) != Safetensors.DType.I64) {
                     throw new IllegalArgumentException("cannot load weights from " + source + ": tensor '" + name
