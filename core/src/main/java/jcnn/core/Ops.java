@@ -175,6 +175,150 @@ public final class Ops {
         return y;
     }
 
+    /**
+     * Average pooling with a square window and no padding, PyTorch's {@code avg_pool2d(x, k, stride)}: each
+     * output the mean of its window; sizes that do not divide are floored.
+     * <pre>x (n,c,h,w) -> y (n,c,oh,ow), oh = (h - k) / stride + 1</pre>
+     */
+    public static Tensor avgPool2d(Tensor x, int k, int stride) {
+        String op = "avg_pool2d";
+        PoolShape s = poolShape(op, x, k, stride);
+        Kernels kernels = Engine.kernels();
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
+        kernels.avgPoolForward(x.data(), s, y.data());
+        y.onBackward(dy -> kernels.avgPoolBackward(dy, s, x.grad()));
+        return y;
+    }
+
+    /**
+     * Global average pooling, PyTorch's {@code adaptive_avg_pool2d(x, 1)}: the mean of each channel's plane.
+     * <pre>x (n,c,h,w) -> y (n,c,1,1)</pre>
+     */
+    public static Tensor globalAvgPool2d(Tensor x) {
+        String op = "global_avg_pool2d";
+        requireNonNull(op, x, "input");
+        if (x.rank() != 4 || x.size() == 0) {
+            throw fail(op, "expected 4-D input (n,c,h,w) with no zero size but got " + x.shapeString());
+        }
+        int planes = x.dim(0) * x.dim(1), spatial = x.dim(2) * x.dim(3);
+        Kernels k = Engine.kernels();
+        Tensor y = Tensor.resultToOverwrite(op, new int[] {x.dim(0), x.dim(1), 1, 1}, x);
+        k.globalAvgPoolForward(x.data(), planes, spatial, y.data());
+        y.onBackward(dy -> k.globalAvgPoolBackward(dy, planes, spatial, x.grad()));
+        return y;
+    }
+
+    /**
+     * Batch normalisation over (n, h, w) per channel, PyTorch's {@code batch_norm(x, running_mean, running_var,
+     * weight, bias, training, momentum, eps)}.
+     *
+     * <p>Training ({@code training} true): normalised with the batch's mean and biased variance, and the running
+     * statistics, when given, move towards the batch's: {@code running = (1 - momentum) running + momentum
+     * batch}, with the unbiased variance (times N / (N - 1), N = n*h*w), as PyTorch does. The gradient flows
+     * through the batch statistics. Evaluation: normalised with the running statistics, which are constants.
+     * <pre>x (n,c,h,w), weight, bias, runningMean, runningVar (c) -> y (n,c,h,w)</pre>
+     * The running statistics are updated in place, in forward, whether or not a graph is recorded.
+     */
+    public static Tensor batchNorm2d(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+                                     boolean training, double momentum, double eps) {
+        String op = "batch_norm";
+        requireNonNull(op, x, "input", weight, "weight");
+        requireNonNull(op, bias, "bias");
+        if (x.rank() != 4) {
+            throw fail(op, "expected 4-D input (n,c,h,w) but got " + x.shapeString());
+        }
+        int n = x.dim(0), c = x.dim(1), spatial = x.dim(2) * x.dim(3);
+        for (Tensor t : new Tensor[] {weight, bias, runningMean, runningVar}) {
+            if (t != null && (t.rank() != 1 || t.dim(0) != c)) {
+                throw fail(op, "input " + x.shapeString() + " has " + c + " channels but a per-channel tensor is "
+                        + t.shapeString());
+            }
+        }
+        if ((runningMean == null) != (runningVar == null)) {
+            throw fail(op, "running mean and running variance must be given together");
+        }
+        if (!training && runningMean == null) {
+            throw fail(op, "evaluation mode needs the running statistics (input " + x.shapeString() + ")");
+        }
+        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw fail(op, "eps " + eps + " must be > 0 and momentum " + momentum + " in [0, 1]");
+        }
+        long count = (long) n * spatial;
+        if (training && count <= 1) {
+            throw fail(op, "expected more than 1 value per channel when training, got input " + x.shapeString());
+        }
+
+        Kernels k = Engine.kernels();
+        float[] mean = BufferPool.floatsToOverwrite(c), invStd = BufferPool.floatsToOverwrite(c);
+        if (training) {
+            float[] var = BufferPool.floatsToOverwrite(c);
+            k.batchNormStatistics(x.data(), n, c, spatial, mean, var);
+            for (int ch = 0; ch < c; ch++) {
+                invStd[ch] = (float) (1 / Math.sqrt(var[ch] + eps));
+            }
+            if (runningMean != null) {
+                float[] rm = runningMean.data(), rv = runningVar.data();
+                double unbiased = count / (count - 1.0);
+                for (int ch = 0; ch < c; ch++) {
+                    rm[ch] = (float) ((1 - momentum) * rm[ch] + momentum * mean[ch]);
+                    rv[ch] = (float) ((1 - momentum) * rv[ch] + momentum * var[ch] * unbiased);
+                }
+            }
+        } else {
+            float[] rm = runningMean.data(), rv = runningVar.data();
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = rm[ch];
+                invStd[ch] = (float) (1 / Math.sqrt(rv[ch] + eps));
+            }
+        }
+        Tensor y = Tensor.resultToOverwrite(op, x.shape(), x, weight, bias);
+        k.batchNormForward(x.data(), n, c, spatial, mean, invStd, weight.data(), bias.data(), y.data());
+        // mean and invStd are this call's own arrays: the closure keeps them, whatever the running ones do next.
+        y.onBackward(dy -> k.batchNormBackward(dy, x.data(), n, c, spatial, mean, invStd, weight.data(), training,
+                x.grad(), weight.grad(), bias.grad()));
+        return y;
+    }
+
+    /**
+     * Dropout, PyTorch's {@code dropout(x, p, training=True)}: each element is zeroed with probability p and the
+     * others are scaled by 1 / (1 - p). The mask is drawn from {@code rng} in row-major order, one
+     * {@code nextDouble()} per element (kept when it is &gt;= p), on the calling thread: the same generator state
+     * gives the same mask whatever the kernels or the thread count. (The draws are not PyTorch's: its generator
+     * is another.) Evaluation mode is the identity and does not call this.
+     * <pre>x (any shape) -> y (the same shape)</pre>
+     */
+    public static Tensor dropout(Tensor x, double p, java.util.random.RandomGenerator rng) {
+        requireNonNull("dropout", x, "input");
+        Objects.requireNonNull(rng, "dropout: rng");
+        if (!(p >= 0 && p < 1)) {
+            throw fail("dropout", "probability " + p + " must be in [0, 1) (input " + x.shapeString() + ")");
+        }
+        float[] mask = BufferPool.floatsToOverwrite(x.size());
+        float keep = (float) (1 / (1 - p));
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = rng.nextDouble() >= p ? keep : 0f;
+        }
+        return dropoutWithMask(x, mask);
+    }
+
+    /**
+     * Dropout with its mask given: y = x * mask, where each mask value is 0 (dropped) or 1 / (1 - p) (kept). For
+     * {@link #dropout}, and for tests that replay a mask PyTorch drew.
+     * <pre>x (any shape), mask (x's size) -> y (x's shape)</pre>
+     */
+    public static Tensor dropoutWithMask(Tensor x, float[] mask) {
+        requireNonNull("dropout", x, "input");
+        Objects.requireNonNull(mask, "dropout: mask");
+        if (mask.length != x.size()) {
+            throw fail("dropout", "mask of " + mask.length + " values for input " + x.shapeString());
+        }
+        Kernels k = Engine.kernels();
+        Tensor y = Tensor.resultToOverwrite("dropout", x.shape(), x);
+        k.dropoutForward(x.data(), mask, y.data(), x.size());
+        y.onBackward(dy -> k.dropoutBackward(dy, mask, x.grad(), x.size()));
+        return y;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Shapes
 

@@ -12,15 +12,15 @@ import jcnn.eval.io.ModelWeights;
 import jcnn.eval.report.TestResults;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
-import jcnn.training.nn.SeedCnn;
+import jcnn.training.nn.Models;
 import jcnn.training.nn.Sequential;
 
 /**
  * Evaluates given weights ({@code weights=FILE}) on the test set instead of training: the seed study's HDF5 files
- * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN. Like a training run it
- * writes a run folder, with report.txt and report.html.
+ * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN (or the model
+ * {@code model=NAME} names). Like a training run it writes a run folder, with report.txt and report.html.
  */
-record EvaluateMode(Path weights) implements Mode {
+record EvaluateMode(Path weights, String model) implements Mode {
 
     @Override
     @SuppressWarnings("try")   // the kernels scope is used for its open/close
@@ -29,12 +29,12 @@ record EvaluateMode(Path weights) implements Mode {
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
             out.println("jcnn: kernels " + settings.kernels().name() + ", " + settings.kernels().threads()
                     + " thread(s), JDK " + Runtime.version());
-            Sequential model = SeedCnn.create(new SplittableRandom(0));   // every weight is replaced
-            loadWeights(model, weights);
+            Sequential net = Models.create(model, new SplittableRandom(0));   // every weight is replaced
+            loadWeights(net, weights);
             out.println("evaluating weights " + weights);
-            TestResults results = TestReport.evaluate(model, test, settings.dataset(), out);
+            TestResults results = TestReport.evaluate(net, test, settings.dataset(), out);
             Files.createDirectories(settings.runDir());
-            TestReport.write(settings.runDir(), settings.dataset().title() + " seed CNN, weights " + weights.getFileName() + ", "
+            TestReport.write(settings.runDir(), settings.dataset().title() + " " + (model.equals(Models.DEFAULT) ? "seed CNN" : model + " model") + ", weights " + weights.getFileName() + ", "
                     + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
                     settings.kernels(), List.of(), settings.data(), settings.dataset());
             out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");

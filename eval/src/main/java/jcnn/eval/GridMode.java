@@ -25,6 +25,7 @@ import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
 import jcnn.training.nn.Module;
 import jcnn.training.nn.Weights;
+import jcnn.training.nn.Models;
 
 /**
  * The seed notebook's grid search over {@link GridSearch#SEED_GRID} (batch x lr x rho), ranked by validation
@@ -88,7 +89,7 @@ record GridMode(Recipe recipe, NanPolicy nanPolicy, Action action, int point, Li
         Dataset test = action == Action.POINT ? null
                 : settings.data().load(settings.dataset(), DatasetSpec.Part.TEST);
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
-            TrainMode.announce(settings.kernels(), out);
+            TrainMode.announce(settings.kernels(), Models.DEFAULT, out);
             Files.createDirectories(settings.runDir());
             Recipe best = switch (action) {
                 case SEARCH -> search(train, settings, out);
@@ -98,7 +99,7 @@ record GridMode(Recipe recipe, NanPolicy nanPolicy, Action action, int point, Li
             if (action == Action.POINT) {
                 trainPoint(train, settings, out);
             } else {
-                TrainMode.trainAndReport(settings, best, nanPolicy, null, train, test, out);
+                TrainMode.trainAndReport(settings, best, nanPolicy, null, Models.DEFAULT, train, test, out);
             }
         }
     }

@@ -23,6 +23,7 @@ import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
+import jcnn.training.nn.Models;
 
 /**
  * Everything the main program was told, parsed once and checked before anything runs or is written: the kernels,
@@ -128,6 +129,11 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
         DatasetSpec dataset = dataset(p);
         Kernels kernels = KernelProvider.fromProperties(p);
+        String model = p.getProperty("model", Models.DEFAULT).trim();
+        if (!Models.names().contains(model)) {
+            throw new IllegalArgumentException("invalid model=" + model + ": expected one of "
+                    + String.join(", ", Models.names()));
+        }
         Recipe recipe = Recipe.fromProperties(p);
         Path weights = optionalPath(p, "weights");
         Comparison comparison = job == Setting.Job.COMPARE ? Comparison.fromProperties(p) : null;
@@ -146,9 +152,10 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
-            case EVALUATE -> new EvaluateMode(weights);
+            case EVALUATE -> new EvaluateMode(weights, model);
             case GRID -> grid;
-            case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint);
+            case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint,
+                    model);
         };
         Claim claim = resume != null ? Claim.RESUME
                 : optionalPath(p, "out") == null || !runDir.equals(optionalPath(p, "out")) ? Claim.DEFAULT
@@ -316,6 +323,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
     }
 
     private static String ignoredBecause(Setting s, Setting.Job job) {
+        if (s.name().equals("model")) {
+            return job.label + " mode runs the seed CNN only (model= is for training and evaluation)";
+        }
         if (job == Setting.Job.GRID && s.modes().contains(Setting.Job.TRAIN)) {
             return "grid=true sets " + s.name() + " itself at every point of its grid";
         }

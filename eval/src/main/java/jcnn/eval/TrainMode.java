@@ -21,20 +21,22 @@ import jcnn.training.Recipe;
 import jcnn.training.Trainer;
 import jcnn.training.data.Dataset;
 import jcnn.training.data.DatasetSpec;
+import jcnn.training.nn.Models;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
 import jcnn.training.nn.Summary;
 import jcnn.training.nn.Weights;
 
 /**
- * The main job ({@code mvn exec:java}): train the seed CNN with the recipe, keep the best epoch's weights, evaluate
+ * The main job ({@code mvn exec:java}): train the seed CNN (or the model {@code model=NAME} names) with the recipe, keep the best epoch's weights, evaluate
  * them on the test set and write the run folder (weights, per-epoch metrics, checkpoint, report). With
  * {@code resume=DIR} it continues the run in DIR from its checkpoint, bit-identically.
  *
  * @param recipe    the recipe (a resumed run's is the checkpoint's)
  * @param resume    the checkpoint to continue from; null for a fresh run
+ * @param model     the model's name ({@link Models}; {@code seed} by default)
  */
-record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implements Mode {
+record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume, String model) implements Mode {
 
     @Override
     @SuppressWarnings("try")   // the kernels scope is used for its open/close
@@ -43,17 +45,20 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
         Dataset train = settings.data().load(settings.dataset(), DatasetSpec.Part.TRAIN);
         Settings.checkData(recipe, train, false, List.of(recipe.batch()));
         try (Engine.Scope scope = Engine.using(settings.kernels())) {
-            announce(settings.kernels(), out);
+            announce(settings.kernels(), model, out);
             Files.createDirectories(settings.runDir());
-            trainAndReport(settings, recipe, nanPolicy, resume, train, test, out);
+            trainAndReport(settings, recipe, nanPolicy, resume, model, train, test, out);
         }
     }
 
     /** The opening lines of a training run: the kernels and JDK, then the model's summary table. */
-    static void announce(Kernels kernels, PrintStream out) {
+    static void announce(Kernels kernels, String model, PrintStream out) {
         out.println("jcnn: kernels " + kernels.name() + ", " + kernels.threads() + " thread(s), JDK "
                 + Runtime.version());
-        out.println(Summary.of(SeedCnn.create(new SplittableRandom(0)), SeedCnn.INPUT_SHAPE).table());
+        if (!model.equals(Models.DEFAULT)) {
+            out.println("model: " + model);
+        }
+        out.println(Summary.of(Models.create(model, new SplittableRandom(0)), SeedCnn.INPUT_SHAPE).table());
     }
 
     /**
@@ -61,16 +66,18 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
      * {@code test}, writes the report and prints the accuracy line. The run folder exists.
      */
     static void trainAndReport(Settings settings, Recipe recipe, NanPolicy nanPolicy, Checkpoint resume,
-                               Dataset trainingSet, Dataset test, PrintStream out) throws IOException {
-        Sequential model = SeedCnn.create(new SplittableRandom(recipe.seed()));
-        List<EpochMetrics> history = train(model, recipe, trainingSet, settings, nanPolicy, resume, out);
+                               String modelName, Dataset trainingSet, Dataset test, PrintStream out)
+            throws IOException {
+        Sequential model = Models.create(modelName, new SplittableRandom(recipe.seed()));
+        List<EpochMetrics> history = train(model, modelName, recipe, trainingSet, settings, nanPolicy, resume, out);
         TestResults results = TestReport.evaluate(model, test, settings.dataset(), out);
         TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out, settings.data(),
                 settings.dataset());
         out.println(TestReport.accuracyLine(results));
     }
 
-    private static List<EpochMetrics> train(Sequential model, Recipe recipe, Dataset trainingSet, Settings settings,
+    private static List<EpochMetrics> train(Sequential model, String modelName, Recipe recipe, Dataset trainingSet,
+                                            Settings settings,
                                             NanPolicy nanPolicy, Checkpoint resume, PrintStream out)
             throws IOException {
         Path runDir = settings.runDir();
@@ -105,6 +112,9 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume) implemen
         Map<String, String> metadata = new LinkedHashMap<>();
         recipe.asMap().forEach((k, v) -> metadata.put(k, String.valueOf(v)));
         metadata.put("epoch", String.valueOf(trainer.bestEpoch()));
+        if (!modelName.equals(Models.DEFAULT)) {
+            metadata.put("model", modelName);   // the seed CNN's files stay as they were, byte for byte
+        }
         Weights.save(model, runDir.resolve("weights.safetensors"), metadata);
         return history.epochs();
     }

@@ -128,6 +128,41 @@ class MainTest {
         }
     }
 
+    /**
+     * model=deep end to end: a short training run announces the model, prints its summary, writes weights with the
+     * batch-norm buffers (the count as I64) and a model entry in their metadata; the same weights evaluate with
+     * model=deep to the accuracy the training run printed, and are refused, naming the missing tensors, by the
+     * seed CNN.
+     */
+    @Test
+    void theDeepModelTrainsSavesAndEvaluatesByName() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new Main(settings("model", "deep", "limit", "640", "epochs", "1", "batch", "64"), new PrintStream(bytes,
+                true, StandardCharsets.UTF_8)).run();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("model: deep"), out);
+        assertTrue(out.contains("bn4 (BatchNorm2d)") && out.contains("Total params: 218,682"), out);
+        String[] lines = out.strip().split("\n");
+        String accuracy = lines[lines.length - 1];
+        assertTrue(accuracy.matches("test accuracy: 0\\.\\d{4}"), accuracy);
+        Path weights = tmp.resolve("run").resolve("weights.safetensors");
+        jcnn.core.io.Safetensors f = jcnn.core.io.Safetensors.read(weights);
+        assertEquals(jcnn.core.io.Safetensors.DType.I64, f.dtype("bn1.num_batches_tracked"));
+        assertEquals("deep", f.metadata().get("model"));
+
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        new Main(MainSettings.of(tmp, "model", "deep", "weights", weights.toString(), "out",
+                tmp.resolve("eval").toString()), new PrintStream(again, true, StandardCharsets.UTF_8)).run();
+        String[] evalLines = again.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(accuracy, evalLines[evalLines.length - 1], "evaluation mode, as after training");
+
+        Exception e = assertThrows(Exception.class, () -> new Main(MainSettings.of(tmp, "weights",
+                weights.toString(), "out", tmp.resolve("eval-seed").toString()),
+                new PrintStream(new ByteArrayOutputStream())).run());
+        assertTrue(e.getMessage().contains("missing [conv3.bias") || e.getMessage().contains("unexpected"),
+                e.getMessage());
+    }
+
     @Test
     void theProgramExitsWithStatusTwoAndNoStackTrace() throws Exception {
         List<String> command = new ArrayList<>(List.of(

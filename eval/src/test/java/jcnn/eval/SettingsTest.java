@@ -115,6 +115,15 @@ class SettingsTest {
     }
 
     @Test
+    void anUnknownModelOrOneTheModeCannotUseIsAnError() throws IOException {
+        assertEquals("invalid model=resnet: expected one of seed, deep", fails(settings("model", "resnet")));
+        assertEquals("invalid model=deep: grid mode runs the seed CNN only (model= is for training and"
+                + " evaluation); leave it out", fails(settings("grid", "true", "model", "deep")));
+        assertTrue(fails(settings("compare", "true", "model", "deep")).startsWith("invalid model=deep"));
+        assertEquals("invalid model=: expected one of seed, deep", fails(settings("model", "")));
+    }
+
+    @Test
     void contradictingModesAndEmptyValuesAreErrors() throws IOException {
         Path weights = Files.writeString(tmp.resolve("w.safetensors"), "x");
         Path run = Files.createDirectories(tmp.resolve("earlier"));

@@ -135,6 +135,68 @@ public interface Kernels {
     void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx);
 
     // ---------------------------------------------------------------------------------------------------------
+    // Average pooling, batch normalisation and dropout: the layers of the deeper models
+
+    /**
+     * Average pooling with a square window and no padding, PyTorch's {@code avg_pool2d(x, k, stride)}.
+     * <pre>x (n,c,h,w) -> y (n,c,oh,ow), each the sum of its k*k window in row-major order, divided by k*k</pre>
+     */
+    void avgPoolForward(float[] x, PoolShape s, float[] y);
+
+    /** <pre>dy (n,c,oh,ow) -> dx (n,c,h,w) += dy / (k*k) on every element of each window</pre> */
+    void avgPoolBackward(float[] dy, PoolShape s, float[] dx);
+
+    /**
+     * Global average pooling, PyTorch's {@code adaptive_avg_pool2d(x, 1)}: the mean of each plane.
+     * <pre>x (planes, spatial) -> y (planes)</pre> with planes = n*c and spatial = h*w.
+     */
+    void globalAvgPoolForward(float[] x, int planes, int spatial, float[] y);
+
+    /** <pre>dy (planes) -> dx (planes, spatial) += dy / spatial</pre> */
+    void globalAvgPoolBackward(float[] dy, int planes, int spatial, float[] dx);
+
+    /**
+     * The batch statistics of batch normalisation: each channel's mean and biased variance (divided by
+     * n*spatial, as PyTorch normalises with), over the batch and the spatial positions, the variance from a
+     * second pass over x - mean. Each channel's sums run in an order that does not depend on the thread count.
+     * <pre>x (n,c,spatial) -> mean (c), var (c)</pre>
+     */
+    void batchNormStatistics(float[] x, int n, int c, int spatial, float[] mean, float[] var);
+
+    /**
+     * Batch normalisation with given statistics, training's (the batch's) or evaluation's (the running ones):
+     * with a = gamma * invStd per channel, y = (x - mean) * a + beta (the mean subtracted first: a mean large
+     * against the spread would cancel in x * a + (beta - mean * a)).
+     * <pre>x (n,c,spatial), mean, invStd, gamma, beta (c) -> y (n,c,spatial)</pre>
+     */
+    void batchNormForward(float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                          float[] gamma, float[] beta, float[] y);
+
+    /**
+     * The backward of {@link #batchNormForward}, with xhat = (x - mean) * invStd and N = n*spatial. With
+     * {@code batchStatistics} (training mode) the mean and variance are functions of x, and the gradient goes
+     * through them too; without (evaluation mode) they are constants. dx may be null (not wanted).
+     * <pre>
+     * dy, x (n,c,spatial), mean, invStd, gamma (c)
+     *   -> dgamma (c) += sum dy * xhat,  dbeta (c) += sum dy
+     *   -> dx += gamma * invStd * (dy - sum(dy) / N - xhat * sum(dy * xhat) / N)   (batch statistics)
+     *   -> dx += gamma * invStd * dy                                              (given statistics)
+     * </pre>
+     */
+    void batchNormBackward(float[] dy, float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                           float[] gamma, boolean batchStatistics, float[] dx, float[] dgamma, float[] dbeta);
+
+    /**
+     * Dropout's forward with its mask drawn already: y = x * mask, where mask holds 0 for a dropped element and
+     * 1 / (1 - p) for a kept one (PyTorch's scaling, so that evaluation is the identity).
+     * <pre>x (len), mask (len) -> y (len)</pre>
+     */
+    void dropoutForward(float[] x, float[] mask, float[] y, int len);
+
+    /** <pre>dy (len), mask (len) -> dx (len) += dy * mask</pre> */
+    void dropoutBackward(float[] dy, float[] mask, float[] dx, int len);
+
+    // ---------------------------------------------------------------------------------------------------------
     // Loss
 
     /**

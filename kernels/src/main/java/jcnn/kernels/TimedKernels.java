@@ -39,6 +39,9 @@ public final class TimedKernels implements Kernels {
         BIAS("bias add / gradient"),
         POOLING("max pooling"),
         ACTIVATION("activation (ReLU)"),
+        AVERAGE_POOLING("average pooling"),
+        NORMALIZATION("batch normalisation"),
+        DROPOUT("dropout"),
         LOSS("loss (softmax cross-entropy)"),
         OPTIMIZER("optimizer (axpy, scale, Adam, norms)");
 
@@ -225,6 +228,72 @@ public final class TimedKernels implements Kernels {
         long t = System.nanoTime();
         delegate.reluMaxPoolBackward(dy, argmax, x, s, dx);
         record(Category.POOLING, t);
+    }
+
+    @Override
+    public void avgPoolForward(float[] x, PoolShape s, float[] y) {
+        long t = System.nanoTime();
+        delegate.avgPoolForward(x, s, y);
+        record(Category.AVERAGE_POOLING, t);
+    }
+
+    @Override
+    public void avgPoolBackward(float[] dy, PoolShape s, float[] dx) {
+        long t = System.nanoTime();
+        delegate.avgPoolBackward(dy, s, dx);
+        record(Category.AVERAGE_POOLING, t);
+    }
+
+    @Override
+    public void globalAvgPoolForward(float[] x, int planes, int spatial, float[] y) {
+        long t = System.nanoTime();
+        delegate.globalAvgPoolForward(x, planes, spatial, y);
+        record(Category.AVERAGE_POOLING, t);
+    }
+
+    @Override
+    public void globalAvgPoolBackward(float[] dy, int planes, int spatial, float[] dx) {
+        long t = System.nanoTime();
+        delegate.globalAvgPoolBackward(dy, planes, spatial, dx);
+        record(Category.AVERAGE_POOLING, t);
+    }
+
+    @Override
+    public void batchNormStatistics(float[] x, int n, int c, int spatial, float[] mean, float[] var) {
+        long t = System.nanoTime();
+        delegate.batchNormStatistics(x, n, c, spatial, mean, var);
+        record(Category.NORMALIZATION, t);
+    }
+
+    @Override
+    public void batchNormForward(float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                                 float[] gamma, float[] beta, float[] y) {
+        long t = System.nanoTime();
+        delegate.batchNormForward(x, n, c, spatial, mean, invStd, gamma, beta, y);
+        record(Category.NORMALIZATION, t);
+    }
+
+    @Override
+    public void batchNormBackward(float[] dy, float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                                  float[] gamma, boolean batchStatistics, float[] dx, float[] dgamma,
+                                  float[] dbeta) {
+        long t = System.nanoTime();
+        delegate.batchNormBackward(dy, x, n, c, spatial, mean, invStd, gamma, batchStatistics, dx, dgamma, dbeta);
+        record(Category.NORMALIZATION, t);
+    }
+
+    @Override
+    public void dropoutForward(float[] x, float[] mask, float[] y, int len) {
+        long t = System.nanoTime();
+        delegate.dropoutForward(x, mask, y, len);
+        record(Category.DROPOUT, t);
+    }
+
+    @Override
+    public void dropoutBackward(float[] dy, float[] mask, float[] dx, int len) {
+        long t = System.nanoTime();
+        delegate.dropoutBackward(dy, mask, dx, len);
+        record(Category.DROPOUT, t);
     }
 
     @Override

@@ -293,4 +293,27 @@ final class VectorElementwise {
         }
         return (float) (total / n);
     }
+
+    // x (len), mask (len) -> y (len) = x * mask: the reference's one multiply, full width
+    static void dropoutForward(float[] x, float[] mask, float[] y, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).mul(FloatVector.fromArray(S, mask, i)).intoArray(y, i);
+        }
+        for (; i < len; i++) {
+            y[i] = x[i] * mask[i];
+        }
+    }
+
+    // dy (len), mask (len) -> dx (len) += dy * mask: a multiply then an add, as the reference (no FMA)
+    static void dropoutBackward(float[] dy, float[] mask, float[] dx, int len) {
+        int i = 0;
+        for (int bound = S.loopBound(len); i < bound; i += L) {
+            FloatVector d = FloatVector.fromArray(S, dy, i).mul(FloatVector.fromArray(S, mask, i));
+            FloatVector.fromArray(S, dx, i).add(d).intoArray(dx, i);
+        }
+        for (; i < len; i++) {
+            dx[i] += dy[i] * mask[i];
+        }
+    }
 }

@@ -9,8 +9,9 @@ package jcnn.kernels;
  *   <li>{@link VectorConv}: im2col, col2im and the convolution built on them;</li>
  *   <li>{@link VectorDirectConv}: conv1's direct convolution (one input channel, no im2col);</li>
  *   <li>{@link VectorDirectConvChannels}: conv2's (several channels, 3x3, padding 1; no im2col, no col2im);</li>
- *   <li>{@link VectorPool}: max pooling, alone and fused with the ReLU before it;</li>
- *   <li>{@link VectorElementwise}: bias, ReLU, the loss, the optimizer updates.</li>
+ *   <li>{@link VectorPool}: max pooling, alone and fused with the ReLU before it, and average pooling;</li>
+ *   <li>{@link VectorNorm}: batch normalisation and global average pooling;</li>
+ *   <li>{@link VectorElementwise}: bias, ReLU, dropout's mask, the loss, the optimizer updates.</li>
  * </ul>
  *
  * <p>Goals: the same contract as {@link ScalarKernels} within float32 rounding; results bit-identical whatever the
@@ -130,6 +131,64 @@ public final class VectorKernels implements Kernels {
     @Override
     public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
         VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, threads);
+    }
+
+    // x (n,c,h,w) -> y (n,c,oh,ow)
+    @Override
+    public void avgPoolForward(float[] x, PoolShape s, float[] y) {
+        VectorPool.avgPoolForward(x, s, y, threads);
+    }
+
+    // dy (n,c,oh,ow) -> dx (n,c,h,w) +=
+    @Override
+    public void avgPoolBackward(float[] dy, PoolShape s, float[] dx) {
+        VectorPool.avgPoolBackward(dy, s, dx, threads);
+    }
+
+    // x (planes, spatial) -> y (planes)
+    @Override
+    public void globalAvgPoolForward(float[] x, int planes, int spatial, float[] y) {
+        VectorNorm.globalAvgPoolForward(x, planes, spatial, y, threads);
+    }
+
+    // dy (planes) -> dx (planes, spatial) +=
+    @Override
+    public void globalAvgPoolBackward(float[] dy, int planes, int spatial, float[] dx) {
+        VectorNorm.globalAvgPoolBackward(dy, planes, spatial, dx, threads);
+    }
+
+    // x (n,c,spatial) -> mean (c), var (c)
+    @Override
+    public void batchNormStatistics(float[] x, int n, int c, int spatial, float[] mean, float[] var) {
+        VectorNorm.batchNormStatistics(x, n, c, spatial, mean, var, threads);
+    }
+
+    // x (n,c,spatial), mean, invStd, gamma, beta (c) -> y (n,c,spatial)
+    @Override
+    public void batchNormForward(float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                                 float[] gamma, float[] beta, float[] y) {
+        VectorNorm.batchNormForward(x, n, c, spatial, mean, invStd, gamma, beta, y, threads);
+    }
+
+    // dy, x (n,c,spatial), mean, invStd, gamma (c) -> dx +=, dgamma +=, dbeta +=
+    @Override
+    public void batchNormBackward(float[] dy, float[] x, int n, int c, int spatial, float[] mean, float[] invStd,
+                                  float[] gamma, boolean batchStatistics, float[] dx, float[] dgamma,
+                                  float[] dbeta) {
+        VectorNorm.batchNormBackward(dy, x, n, c, spatial, mean, invStd, gamma, batchStatistics, dx, dgamma, dbeta,
+                threads);
+    }
+
+    // x (len), mask (len) -> y (len)
+    @Override
+    public void dropoutForward(float[] x, float[] mask, float[] y, int len) {
+        VectorElementwise.dropoutForward(x, mask, y, len);
+    }
+
+    // dy (len), mask (len) -> dx (len) +=
+    @Override
+    public void dropoutBackward(float[] dy, float[] mask, float[] dx, int len) {
+        VectorElementwise.dropoutBackward(dy, mask, dx, len);
     }
 
     // logits (n,k), target (n) -> logProbs (n,k); returns the mean loss

@@ -353,4 +353,135 @@ final class VectorPool {
             }
         }
     }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Average pooling: the same lanes-over-outputs layout as max pooling, with a sum in the reference's tap order
+    // (row-major within the window, starting from +0) and the reference's division, so the forward is
+    // bit-identical to ScalarKernels.avgPoolForward for every shape.
+
+    /** Duplicates of the low and high halves' lanes, 0 0 1 1 ... : one dy per 2x2 window, spread over its two columns. */
+    private static final VectorShuffle<Float> DUP_LO = VectorShuffle.fromOp(S, i -> i / 2);
+    private static final VectorShuffle<Float> DUP_HI = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
+
+    // x (n,c,h,w) -> y (n,c,oh,ow): SIMD over output positions, planes across threads
+    static void avgPoolForward(float[] x, PoolShape s, float[] y, int threads) {
+        int[] starts = windowStarts(s, WINDOW_STARTS.ints(s.oh() * s.ow()));
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (isPairwise(s)) {
+                avgPool2x2(x, s, y, from, to);
+            } else {
+                avgPool(x, s, starts, y, from, to);
+            }
+        });
+    }
+
+    // x planes [from, to) -> y: 2x2, stride 2, two contiguous loads per input row split into even and odd lanes
+    static void avgPool2x2(float[] x, PoolShape s, float[] y, int from, int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        FloatVector zero = FloatVector.zero(S), four = FloatVector.broadcast(S, 4f);
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
+                for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
+                    int at = row + 2 * ox;
+                    FloatVector a0 = FloatVector.fromArray(S, x, at), a1 = FloatVector.fromArray(S, x, at + L);
+                    FloatVector b0 = FloatVector.fromArray(S, x, at + w), b1 = FloatVector.fromArray(S, x, at + w + L);
+                    FloatVector sum = zero.add(a0.rearrange(EVEN, a1)).add(a0.rearrange(ODD, a1))
+                            .add(b0.rearrange(EVEN, b1)).add(b0.rearrange(ODD, b1));
+                    sum.div(four).intoArray(y, out + ox);   // a row's last vector may overlap: same values
+                    if (ox == ow - L) {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    // x planes [from, to) -> y: any window and stride, one gather per tap
+    static void avgPool(float[] x, PoolShape s, int[] starts, float[] y, int from, int to) {
+        int k = s.k(), w = s.w(), plane = s.h() * w, outPlane = s.oh() * s.ow();
+        FloatVector count = FloatVector.broadcast(S, (float) (k * k));
+        for (int nc = from; nc < to; nc++) {
+            int base = nc * plane, out = nc * outPlane;
+            int p = 0;
+            for (int bound = S.loopBound(outPlane); p < bound; p += L) {
+                FloatVector sum = FloatVector.zero(S);
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        sum = sum.add(FloatVector.fromArray(S, x, base + i * w + j, starts, p));
+                    }
+                }
+                sum.div(count).intoArray(y, out + p);
+            }
+            for (; p < outPlane; p++) {
+                float sum = 0f;
+                for (int i = 0; i < k; i++) {
+                    for (int j = 0; j < k; j++) {
+                        sum += x[base + starts[p] + i * w + j];
+                    }
+                }
+                y[out + p] = sum / (k * k);
+            }
+        }
+    }
+
+    // dy (n,c,oh,ow) -> dx (n,c,h,w) += dy / (k*k): planes across threads
+    static void avgPoolBackward(float[] dy, PoolShape s, float[] dx, int threads) {
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (s.k() == 2 && s.stride() == 2) {
+                avgPoolBackward2x2(dy, s, dx, from, to);
+            } else {
+                avgPoolBackward(dy, s, dx, from, to);
+            }
+        });
+    }
+
+    // 2x2 windows, stride 2 (they do not overlap): L gradients, each duplicated into its window's two columns,
+    // added to two contiguous vectors of each of the window's two rows; the rest of a row is the scalar loop.
+    // The same g = dy / 4 and one add per element as the reference: bit-identical.
+    static void avgPoolBackward2x2(float[] dy, PoolShape s, float[] dx, int from, int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        FloatVector four = FloatVector.broadcast(S, 4f);
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
+                int ox = 0;
+                for (; ox + L <= ow; ox += L) {
+                    FloatVector g = FloatVector.fromArray(S, dy, out + ox).div(four);
+                    FloatVector lo = g.rearrange(DUP_LO), hi = g.rearrange(DUP_HI);
+                    for (int r = row + 2 * ox; r <= row + 2 * ox + w; r += w) {
+                        FloatVector.fromArray(S, dx, r).add(lo).intoArray(dx, r);
+                        FloatVector.fromArray(S, dx, r + L).add(hi).intoArray(dx, r + L);
+                    }
+                }
+                for (; ox < ow; ox++) {
+                    float g = dy[out + ox] / 4f;
+                    int at = row + 2 * ox;
+                    dx[at] += g;
+                    dx[at + 1] += g;
+                    dx[at + w] += g;
+                    dx[at + w + 1] += g;
+                }
+            }
+        }
+    }
+
+    // dy planes [from, to) -> dx +=: any window and stride (overlapping windows add in the reference's order)
+    static void avgPoolBackward(float[] dy, PoolShape s, float[] dx, int from, int to) {
+        int k = s.k(), w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
+        float count = k * k;
+        for (int nc = from; nc < to; nc++) {
+            int base = nc * plane;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float g = dy[nc * outPlane + oy * ow + ox] / count;
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j < k; j++) {
+                            dx[base + (oy * s.stride() + i) * w + ox * s.stride() + j] += g;
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -72,6 +72,38 @@ class TimedKernelsTest {
         out.add(py);
         out.add(dpx);
 
+        float[] apy = new float[POOL.outputSize()], dapx = new float[px.length];
+        k.avgPoolForward(px, POOL, apy);
+        k.avgPoolBackward(apy, POOL, dapx);
+        out.add(apy);
+        out.add(dapx);
+        float[] gy = new float[POOL.n() * POOL.c()], dgx = new float[px.length];
+        k.globalAvgPoolForward(px, POOL.n() * POOL.c(), POOL.h() * POOL.w(), gy);
+        k.globalAvgPoolBackward(gy, POOL.n() * POOL.c(), POOL.h() * POOL.w(), dgx);
+        out.add(gy);
+        out.add(dgx);
+        int bc = POOL.c(), bsp = POOL.h() * POOL.w();
+        float[] mean = new float[bc], var = new float[bc], invStd = new float[bc];
+        k.batchNormStatistics(px, POOL.n(), bc, bsp, mean, var);
+        for (int ch = 0; ch < bc; ch++) {
+            invStd[ch] = (float) (1 / Math.sqrt(var[ch] + 1e-5));
+        }
+        float[] gamma = random(r, bc), beta = random(r, bc), by = new float[px.length], bdx = new float[px.length];
+        float[] dgamma = new float[bc], dbeta = new float[bc];
+        k.batchNormForward(px, POOL.n(), bc, bsp, mean, invStd, gamma, beta, by);
+        k.batchNormBackward(by, px, POOL.n(), bc, bsp, mean, invStd, gamma, true, bdx, dgamma, dbeta);
+        out.add(mean);
+        out.add(var);
+        out.add(by);
+        out.add(bdx);
+        out.add(dgamma);
+        out.add(dbeta);
+        float[] mask = random(r, px.length), dropped = new float[px.length], ddrop = new float[px.length];
+        k.dropoutForward(px, mask, dropped, px.length);
+        k.dropoutBackward(dropped, mask, ddrop, px.length);
+        out.add(dropped);
+        out.add(ddrop);
+
         float[] logits = random(r, 4 * 5), logProbs = new float[logits.length], dlogits = new float[logits.length];
         int[] target = {0, 4, 2, 2};
         float loss = k.crossEntropyForward(logits, target, 4, 5, logProbs);
@@ -127,6 +159,9 @@ class TimedKernelsTest {
         assertEquals(2, calls(top, Category.BIAS));
         assertEquals(2, calls(top, Category.ACTIVATION));
         assertEquals(2, calls(top, Category.POOLING));
+        assertEquals(4, calls(top, Category.AVERAGE_POOLING));
+        assertEquals(3, calls(top, Category.NORMALIZATION));
+        assertEquals(2, calls(top, Category.DROPOUT));
         assertEquals(2, calls(top, Category.LOSS));
         assertEquals(5, calls(top, Category.OPTIMIZER));
         for (Category c : Category.values()) {
@@ -171,7 +206,9 @@ class TimedKernelsTest {
             assertArrayEquals(expected.get(i), actual.get(i), "output #" + i);
         }
         assertEquals(List.of("sgemm", "im2col", "col2im", "conv2dForward", "conv2dBackward", "biasAdd", "biasGrad",
-                "reluForward", "reluBackward", "maxPoolForward", "maxPoolBackward", "crossEntropyForward",
+                "reluForward", "reluBackward", "maxPoolForward", "maxPoolBackward", "avgPoolForward",
+                "avgPoolBackward", "globalAvgPoolForward", "globalAvgPoolBackward", "batchNormStatistics",
+                "batchNormForward", "batchNormBackward", "dropoutForward", "dropoutBackward", "crossEntropyForward",
                 "crossEntropyBackward", "axpy", "scale", "scaleAdd", "sumOfSquares", "adamUpdate"), called);
 
         TimedKernels timed = new TimedKernels(recording);

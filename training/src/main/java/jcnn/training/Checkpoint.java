@@ -39,13 +39,14 @@ import jcnn.training.optim.Optimizer;
  * resumed run keeps the same best); every finished epoch's metrics; the count of batches skipped for a
  * non-finite loss or gradient. The random state needs no field of its own: the order of the data in epoch e is a
  * function of (recipe.seed, e) alone ({@link jcnn.training.data.Batcher}), the validation split a function of
- * recipe.seed, the initial weights are replaced by the saved ones, and nothing else in training draws a random
- * number. The learning rate is not stored either: the schedule computes it from the step.
+ * recipe.seed, the initial weights are replaced by the saved ones, and dropout's masks are drawn from a generator
+ * the trainer reseeds before every step from (recipe.seed, epoch, batch) ({@link jcnn.training.nn.Module#seedRandom}). The learning rate is not stored either: the schedule computes it from the step.
  *
  * <h2>Format</h2>
  * A safetensors file ({@link Safetensors}), so that any safetensors reader can look inside:
  * <pre>
- * tensors (F32)   weights.NAME           the model's parameters, by PyTorch name, in their shapes
+ * tensors (F32)   weights.NAME           the model's parameters and buffers (state_dict), by PyTorch name, in
+ *                                        their shapes (an integer buffer such as num_batches_tracked as F32 here)
  *                 best.NAME              the best epoch's weights (absent while best_epoch is 0)
  *                 optimizer.KIND.I       optimizer arrays, flat, I = parameter index (optimizer.exp_avg.3, ...)
  * metadata        format                 "jcnn.checkpoint"          format_version  "1"

@@ -14,7 +14,9 @@ import jcnn.training.nn.Module;
  * <pre>{@code
  * Evaluation e = Evaluator.evaluate(model, testSet, Evaluator.BATCH, true);
  * }</pre>
- * The images go through in order, under {@link NoGrad} (no graph is recorded), with the kernels current on the
+ * The model runs in evaluation mode ({@link Module#eval()}: batch normalisation with its running statistics, no
+ * dropout), and its mode is restored afterwards. The images go through in order, under {@link NoGrad} (no graph is
+ * recorded), with the kernels current on the
  * calling thread; each batch runs in a {@link BufferPool} scope, so the activations of one batch reuse the arrays
  * of the previous one. Non-goals: metrics beyond loss and accuracy (those are {@code jcnn.eval}'s), augmentation.
  */
@@ -47,6 +49,8 @@ public final class Evaluator {
         double lossSum = 0;
         long correct = 0;
         BufferPool pool = new BufferPool();
+        boolean wasTraining = model.isTraining();
+        model.eval();   // running statistics, no dropout; the caller's mode is put back below
         try (NoGrad ignored = NoGrad.enter()) {
             for (int b = 0, done = 0; b < batcher.batchCount(); b++) {
                 BatchBuffers buf = (b == batcher.batchCount() - 1) ? tail : full;
@@ -65,6 +69,8 @@ public final class Evaluator {
                 }
                 done += m;
             }
+        } finally {
+            model.train(wasTraining);
         }
         return new Evaluation(n, classes, lossSum / n, correct / (double) n, all);
     }

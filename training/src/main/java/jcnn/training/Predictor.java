@@ -125,6 +125,8 @@ public final class Predictor {
         int classes = classNames.size();
         List<Prediction> out = new ArrayList<>(n);
         BufferPool pool = new BufferPool();
+        boolean wasTraining = model.isTraining();
+        model.eval();   // inference: running statistics, no dropout; the mode is put back below
         try (NoGrad off = NoGrad.enter()) {
             for (int start = 0; start < n; start += Evaluator.BATCH) {
                 int m = Math.min(Evaluator.BATCH, n - start);
@@ -137,6 +139,8 @@ public final class Predictor {
                     }
                 }
             }
+        } finally {
+            model.train(wasTraining);
         }
         return out;
     }

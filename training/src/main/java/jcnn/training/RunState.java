@@ -18,8 +18,10 @@ import jcnn.training.optim.Optimizer;
  * bit-identically. The {@link Trainer}'s loop asks it three things: where to start ({@link #nextEpoch}), whether
  * an epoch is the best so far ({@link #offer}), and to record a finished epoch ({@link #finish}).
  *
- * <p>The best weights live in arrays allocated once, in the model's parameter order, so keeping a new best copies
- * values and allocates nothing.
+ * <p>The best weights live in arrays allocated once, in the model's state order, so keeping a new best copies
+ * values and allocates nothing. "Weights" here is the model's whole state ({@link Module#namedState()}): the
+ * parameters and the buffers (batch normalisation's running statistics), so that the kept best epoch is evaluated
+ * with its own statistics.
  */
 public final class RunState {
 
@@ -44,7 +46,7 @@ public final class RunState {
         this.model = model;
         this.recipe = recipe;
         this.optimizer = optimizer;
-        this.parameters = model.namedParameters();
+        this.parameters = model.namedState();
         this.best = new float[parameters.size()][];
         int i = 0;
         for (Tensor p : parameters.values()) {
@@ -78,7 +80,7 @@ public final class RunState {
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) {
             Tensor saved = checkpoint.weights().get(e.getKey());
             if (saved == null || !Arrays.equals(saved.shape(), e.getValue().shape())) {
-                throw new IllegalArgumentException("cannot resume from " + source + ": parameter '" + e.getKey()
+                throw new IllegalArgumentException("cannot resume from " + source + ": tensor '" + e.getKey()
                         + "' is " + (saved == null ? "missing" : "of shape " + saved.shapeString())
                         + ", the model's is " + e.getValue().shapeString());
             }

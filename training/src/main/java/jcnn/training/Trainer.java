@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import jcnn.core.BufferPool;
 import jcnn.core.Engine;
 import jcnn.core.Tensor;
@@ -41,7 +42,9 @@ import jcnn.training.optim.Optimizers;
  *
  * <p>Goals: reproducibility and honest numbers. With the same recipe (seed included), model initialisation,
  * kernels and thread count, two runs give bit-identical weights: the order of the data depends only on (seed,
- * epoch), and nothing else in the loop is random. The training loop reuses its batch arrays (the {@link Batcher}
+ * epoch), the model's random draws (dropout) are reseeded before every step from (seed, epoch, batch), and
+ * nothing else in the loop is random. The model trains in training mode ({@link Module#train()}) and is
+ * validated in evaluation mode (the {@link Evaluator} switches it). The training loop reuses its batch arrays (the {@link Batcher}
  * copies into them), and each step runs in a {@link BufferPool} scope, so the activations and gradients of one
  * step reuse the arrays of the previous one instead of being allocated anew. Timings
  * separate the training steps from validation, so images/s measures forward + backward + update only.
@@ -243,12 +246,14 @@ public final class Trainer {
             batcher.shuffle(epoch);
             StepStats stats = new StepStats();
             guard.startEpoch();
+            model.train();   // batch statistics and dropout; validation below switches to eval()
             try (ConsoleProgress bar = ConsoleProgress.start(progress,
                     String.format("epoch %d/%d", epoch, recipe.epochs()), steps)) {
                 for (int b = 0; b < steps && !guard.stopped(); b++) {
                     BatchBuffers buf = (b == steps - 1) ? tail : full;
                     batcher.fill(b, buf.images, buf.labels);
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
+                    model.seedRandom(stepSeed(recipe.seed(), epoch, b));
                     if (guard.step(epoch, b, () -> trainStep(buf, stats, guard, pool))) {
                         if (average != null) {
                             average.update();
@@ -286,6 +291,14 @@ public final class Trainer {
         History history = new History(run.epochs(), run.bestEpoch(), stopReason != null, stopReason, guard.skipped());
         listeners.forEach(l -> l.onEnd(history));
         return history;
+    }
+
+    /**
+     * The seed of the random draws (dropout's masks) of step {@code batch} of {@code epoch}: a function of the
+     * recipe's seed and the step alone, so a resumed run draws what an uninterrupted one would.
+     */
+    static long stepSeed(long seed, int epoch, int batch) {
+        return new SplittableRandom(seed).split().nextLong() ^ ((long) epoch << 32 | batch) * 0x9E3779B97F4A7C15L;
     }
 
     /**
