@@ -22,6 +22,12 @@ public final class AvgPool2d extends Module {
     }
 
     /** {@inheritDoc} <pre>x (n,c,h,w) -> y (n,c,(h-k)/stride+1,(w-k)/stride+1)</pre> */
+    /** {@inheritDoc} True: each image's output depends on that image only. */
+    @Override
+    public boolean independentPerSample() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Ops.avgPool2d(x, kernel, stride);

@@ -59,6 +59,12 @@ public final class BatchNorm2d extends Module {
     }
 
     /** {@inheritDoc} <pre>x (n,c,h,w) -> y (n,c,h,w)</pre> */
+    /** {@inheritDoc} In evaluation mode only: training mode normalises with the batch's statistics. */
+    @Override
+    public boolean independentPerSample() {
+        return !isTraining();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         if (isTraining()) {

@@ -27,6 +27,12 @@ public final class Dropout extends Module {
     }
 
     /** {@inheritDoc} <pre>x (any shape) -> y (the same shape)</pre> */
+    /** {@inheritDoc} In evaluation mode only (the identity): training mode draws a mask per element of the batch. */
+    @Override
+    public boolean independentPerSample() {
+        return !isTraining();
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return isTraining() && p > 0 ? Ops.dropout(x, p, rng) : x;

@@ -10,6 +10,12 @@ import jcnn.core.Tensor;
 public final class GlobalAvgPool2d extends Module {
 
     /** {@inheritDoc} <pre>x (n,c,h,w) -> y (n,c,1,1)</pre> */
+    /** {@inheritDoc} True: each image's output depends on that image only. */
+    @Override
+    public boolean independentPerSample() {
+        return true;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return Ops.globalAvgPool2d(x);
