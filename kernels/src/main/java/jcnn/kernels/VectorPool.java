@@ -367,7 +367,7 @@ final class VectorPool {
     static void avgPoolForward(float[] x, PoolShape s, float[] y, int threads) {
         int[] starts = windowStarts(s, WINDOW_STARTS.ints(s.oh() * s.ow()));
         Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
-            if (isPairwise(s)) {
+            if (isPairwise(s) && s.ow() >= L) {   // avgPool2x2 has no masked path for rows under a vector
                 avgPool2x2(x, s, y, from, to);
             } else {
                 avgPool(x, s, starts, y, from, to);
