@@ -2,6 +2,7 @@ package jcnn.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -109,7 +110,7 @@ public final class Parallel {
         final Thread caller;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger unfinished;
-        volatile Throwable failure;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Call(long sequence, RangeBody body, int count, int parts, Thread caller) {
             this.sequence = sequence;
@@ -130,9 +131,7 @@ public final class Parallel {
                 try {
                     body.run(from(count, parts, r), from(count, parts, r + 1));
                 } catch (Throwable t) {
-                    if (failure == null) {
-                        failure = t;
-                    }
+                    failure.compareAndSet(null, t);   // the first to fail wins, even when two fail at once
                 } finally {
                     if (unfinished.decrementAndGet() == 0) {
                         LockSupport.unpark(caller);
@@ -159,7 +158,7 @@ public final class Parallel {
         }
 
         void rethrow() {
-            Throwable t = failure;
+            Throwable t = failure.get();
             if (t instanceof RuntimeException r) {
                 throw r;
             }

@@ -82,15 +82,16 @@ public final class Sequential extends Module {
         boolean[] inChunk = IN_CHUNK.get();
         inChunk[0] = true;
         try {
-            for (int next = 0; next < n; next += INFERENCE_CHUNK) {
-                int count = INFERENCE_CHUNK, from = Math.min(next, n - count);   // outputs [next, ..) are new
-                int[] shape = x.shape().clone();
-                shape[0] = count;
-                float[] chunkData = CHUNK_INPUT.get();
-                if (chunkData == null || chunkData.length != count * inPer) {
-                    chunkData = new float[count * inPer];
-                    CHUNK_INPUT.set(chunkData);
-                }
+            int count = INFERENCE_CHUNK;
+            int[] shape = x.shape().clone();
+            shape[0] = count;
+            float[] chunkData = CHUNK_INPUT.get();
+            if (chunkData == null || chunkData.length != count * inPer) {
+                chunkData = new float[count * inPer];
+                CHUNK_INPUT.set(chunkData);
+            }
+            for (int next = 0; next < n; next += count) {
+                int from = Math.min(next, n - count);   // outputs [next, ..) are new
                 System.arraycopy(in, from * inPer, chunkData, 0, count * inPer);
                 Tensor chunk = Tensor.of(chunkData, shape);
                 try (BufferPool.Scope scope = pool.open()) {
