@@ -27,7 +27,8 @@ import java.util.List;
  * (parameters, their gradients, inputs) are never pooled, so they survive the scope. A tensor created inside a
  * scope must not be used after it closes: its array is handed to the next step.
  *
- * <p>Non-goals: sharing across threads (a pool belongs to the thread that opened it), freeing memory (the pool
+ * <p>Non-goals: sharing across threads (a pool serves one thread at a time: the one that opened its scope, or
+ * the one that {@linkplain Scope#resume resumed} it), freeing memory (the pool
  * keeps what it has, which is the point).
  */
 public final class BufferPool {
@@ -133,12 +134,39 @@ public final class BufferPool {
         return a;
     }
 
-    /** An open scope of a pool; closing it returns the scope's arrays and restores the previous pool. */
+    /**
+     * An open scope of a pool; closing it returns the scope's arrays and restores the previous pool. A scope may
+     * move between threads: {@link #suspend} on one, {@link #resume} on another (a data-parallel step runs a
+     * chunk's forward pass on one thread and its backward pass on whichever thread takes it later).
+     */
     public final class Scope implements AutoCloseable {
-        private final BufferPool previous;
+        private BufferPool previous;
+        private boolean suspended;
 
         private Scope(BufferPool previous) {
             this.previous = previous;
+        }
+
+        /**
+         * Stops the pool being the current one of this thread, the arrays it handed out still in use; the
+         * thread's previous pool is current again.
+         */
+        public void suspend() {
+            if (!open || suspended || CURRENT.get() != BufferPool.this) {
+                throw new IllegalStateException("BufferPool: suspend of a scope that is not current on this thread");
+            }
+            suspended = true;
+            restorePrevious();
+        }
+
+        /** Makes a suspended scope's pool the current one of the calling thread again, until suspend or close. */
+        public void resume() {
+            if (!open || !suspended) {
+                throw new IllegalStateException("BufferPool: resume of a scope that is not suspended");
+            }
+            suspended = false;
+            previous = CURRENT.get();
+            CURRENT.set(BufferPool.this);
         }
 
         @Override
@@ -151,6 +179,12 @@ public final class BufferPool {
             freeInts.addAll(usedInts);
             usedFloats.clear();
             usedInts.clear();
+            if (!suspended) {
+                restorePrevious();
+            }
+        }
+
+        private void restorePrevious() {
             if (previous == null) {
                 CURRENT.remove();
             } else {

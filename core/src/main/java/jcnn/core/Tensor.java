@@ -234,13 +234,25 @@ public final class Tensor {
         return this;
     }
 
+    /** Whether this tensor is a leaf (a parameter or an input), not the output of an op. */
+    public boolean isLeaf() {
+        return op == null;
+    }
+
     /**
      * The gradient buffer, the same shape as the data, allocated (as zeros) on first use; null when this tensor
-     * does not require a gradient. Backward closures add into it.
+     * does not require a gradient. Backward closures add into it. For a leaf while a {@link GradientRoute} that
+     * lists it is open on this thread, the route's buffer instead.
      */
     public float[] grad() {
         if (!requiresGrad) {
             return null;
+        }
+        if (op == null) {
+            float[] routed = GradientRoute.routed(this);   // a data-parallel step's chunk has its own buffers
+            if (routed != null) {
+                return routed;
+            }
         }
         if (grad == null) {
             // An op output made inside a pool scope dies with the step, and so may its gradient; a leaf's

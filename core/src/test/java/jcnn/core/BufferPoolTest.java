@@ -3,6 +3,7 @@ package jcnn.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import jcnn.kernels.KernelProvider;
@@ -65,5 +66,30 @@ class BufferPoolTest {
             step();
             assertEquals(grad, w.grad());
         }
+    }
+
+    @Test
+    void aSuspendedScopeMovesToAnotherThreadAndKeepsItsArraysUntilClosed() throws Exception {
+        BufferPool pool = new BufferPool();
+        BufferPool.Scope scope = pool.open();
+        float[] first = BufferPool.floats(10);
+        scope.suspend();
+        assertEquals(false, BufferPool.active(), "suspended: no pool is current on this thread");
+        float[][] fromOtherThread = new float[1][];
+        Thread t = new Thread(() -> {
+            scope.resume();
+            fromOtherThread[0] = BufferPool.floats(10);
+            scope.suspend();
+        });
+        t.start();
+        t.join();
+        assertNotSame(first, fromOtherThread[0], "an array in use is never handed out twice");
+        scope.close();
+        try (var again = pool.open()) {
+            float[] reused = BufferPool.floats(10);
+            assertEquals(true, reused == first || reused == fromOtherThread[0], "the closed scope's arrays are reused");
+            assertEquals(2, pool.allocations());
+        }
+        assertThrows(IllegalStateException.class, scope::resume);
     }
 }
