@@ -7,6 +7,7 @@ import jcnn.core.Engine;
 import jcnn.core.Ops;
 import jcnn.core.Tensor;
 import jcnn.kernels.Kernels;
+import jcnn.training.BatchGradient;
 import jcnn.training.nn.SeedCnn;
 import jcnn.training.nn.Sequential;
 import jcnn.training.optim.Optimizer;
@@ -44,10 +45,19 @@ public class TrainStepBench {
     @Param({"1", "2"})
     public int threads;
 
+    /**
+     * {@code chunks}: forward and backward as the trainer runs them, {@link BatchGradient}'s convolutions in
+     * parallel chunks of 16 images; {@code whole}: the batch through the model in one piece, each op parallel on
+     * its own (the step before BatchGradient, for comparison).
+     */
+    @Param({"chunks"})
+    public String schedule;
+
     private Kernels kernels;
     private Sequential model;
     private Optimizer optimizer;
     private final BufferPool pool = new BufferPool();
+    private BatchGradient gradient;
     private Tensor images;
     private int[] labels;
 
@@ -56,6 +66,7 @@ public class TrainStepBench {
         kernels = BenchKernels.create(kernel, threads);
         model = SeedCnn.create(new SplittableRandom(1));
         optimizer = new Sgd(model.parameters(), 0.01);
+        gradient = new BatchGradient(model, 0);
         SyntheticBatch data = new SyntheticBatch(batch, 42);
         images = data.input();
         labels = data.labels;
@@ -66,10 +77,16 @@ public class TrainStepBench {
     public float step() {
         try (var engine = Engine.using(kernels); var step = pool.open()) {
             optimizer.zeroGrad();
-            Tensor loss = Ops.crossEntropy(model.forward(images), labels);
-            loss.backward();
+            float loss;
+            if (schedule.equals("chunks")) {
+                loss = gradient.compute(images, labels).loss();
+            } else {
+                Tensor l = Ops.crossEntropy(model.forward(images), labels);
+                l.backward();
+                loss = l.item();
+            }
             optimizer.step();
-            return loss.item();
+            return loss;
         }
     }
 }

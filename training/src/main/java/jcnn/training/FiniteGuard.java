@@ -41,9 +41,8 @@ final class FiniteGuard {
         this.skipped = skipped;
     }
 
-    /** Inside a step, after forward: abandons the step when the loss is not finite. */
-    void requireFiniteLoss(Tensor loss) {
-        float value = loss.item();
+    /** Inside a step, after forward and backward: abandons the step when the loss is not finite. */
+    void requireFiniteLoss(float value) {
         if (!Float.isFinite(value)) {
             throw new NonFinite("the loss is " + value);
         }

@@ -36,7 +36,8 @@ import jcnn.training.optim.Optimizers;
  * }</pre>
  *
  * <p>This class is the loop and nothing else: for each epoch, for each batch, zero the gradients, forward, loss,
- * backward, optimizer step ({@link #fit} and {@link #trainStep}). What a run keeps around the loop lives in its own
+ * backward, optimizer step ({@link #fit} and {@link #trainStep}); the forward, loss and backward are one
+ * {@link BatchGradient}, which runs the convolutions in parallel chunks of the batch. What a run keeps around the loop lives in its own
  * classes: {@link RunState} (the finished epochs, the best weights, resuming and checkpoints), {@link Evaluator}
  * (validation), and a non-finite guard around each step (the {@link NanPolicy}).
  *
@@ -240,6 +241,7 @@ public final class Trainer {
         int tailSize = train.size() % batch;
         BatchBuffers tail = tailSize == 0 || batch >= train.size() ? full : new BatchBuffers(tailSize, train);
         BufferPool pool = new BufferPool();
+        BatchGradient gradient = new BatchGradient(model, recipe.labelSmoothing());
 
         for (int epoch = run.nextEpoch(); epoch <= recipe.epochs(); epoch++) {
             long epochStart = System.nanoTime();
@@ -254,7 +256,7 @@ public final class Trainer {
                     batcher.fill(b, buf.images, buf.labels);
                     optimizer.setLearningRate(schedule.rate((long) (epoch - 1) * steps + b, totalSteps));
                     model.seedRandom(stepSeed(recipe.seed(), epoch, b));
-                    if (guard.step(epoch, b, () -> trainStep(buf, stats, guard, pool))) {
+                    if (guard.step(epoch, b, () -> trainStep(buf, stats, guard, pool, gradient))) {
                         if (average != null) {
                             average.update();
                         }
@@ -308,18 +310,17 @@ public final class Trainer {
      * non-finite loss or gradient.
      */
     @SuppressWarnings("try")   // the pool scope is used for its open/close, never referenced
-    private void trainStep(BatchBuffers buf, StepStats stats, FiniteGuard guard, BufferPool pool) {
+    private void trainStep(BatchBuffers buf, StepStats stats, FiniteGuard guard, BufferPool pool,
+            BatchGradient gradient) {
         try (BufferPool.Scope step = pool.open()) {
             stats.beginStep();
             optimizer.step(() -> {
                 optimizer.zeroGrad();
-                Tensor logits = model.forward(buf.x);
-                Tensor loss = Losses.crossEntropy(logits, buf.labels, recipe.labelSmoothing());
-                guard.requireFiniteLoss(loss);
-                loss.backward();
+                BatchGradient.Result batch = gradient.compute(buf.x, buf.labels);   // forward, loss, backward
+                guard.requireFiniteLoss(batch.loss());
                 guard.requireFiniteGradients();
-                stats.firstEvaluation(loss.item(), logits, buf.labels);
-                return loss.item();
+                stats.firstEvaluation(batch.loss(), batch.correct(), buf.labels.length);
+                return batch.loss();
             });
             stats.endStep();
         }
@@ -375,12 +376,12 @@ public final class Trainer {
             first = true;
         }
 
-        void firstEvaluation(float loss, Tensor logits, int[] labels) {
+        void firstEvaluation(float loss, int correct, int images) {
             if (first) {
                 first = false;
-                stepImages = labels.length;
-                stepLoss = (double) loss * stepImages;
-                stepCorrect = Evaluator.countCorrect(logits.data(), labels, stepImages, logits.dim(1));
+                stepImages = images;
+                stepLoss = (double) loss * images;
+                stepCorrect = correct;
             }
         }
 
