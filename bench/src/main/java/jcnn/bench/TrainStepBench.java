@@ -51,7 +51,7 @@ public class TrainStepBench {
      * its own (the step before BatchGradient, for comparison).
      */
     @Param({"chunks"})
-    public String schedule;
+    public String schedule = "chunks";
 
     private Kernels kernels;
     private Sequential model;

@@ -50,8 +50,32 @@ public final class Parallel {
      * anything else wrapped in an IllegalStateException).
      */
     public static void forRange(int threads, int count, RangeBody body) {
-        int parts = Math.min(threads, count);
-        if (parts <= 1) {
+        run(Math.min(threads, count), count, Math.min(threads, count), body);
+    }
+
+    /** An action on one index, for {@link #forEach}. */
+    @FunctionalInterface
+    public interface IndexBody {
+        void run(int index);
+    }
+
+    /**
+     * Runs {@code body} for every index in [0, count) on at most {@code threads} threads (the caller included),
+     * each index claimed on its own, in increasing order of claims: for a few large independent items (a training
+     * step's chunks), so that a thread that starts late, or runs slower, takes fewer of them. Exceptions as
+     * {@link #forRange}.
+     */
+    public static void forEach(int threads, int count, IndexBody body) {
+        run(Math.min(threads, count), count, count, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                body.run(i);
+            }
+        });
+    }
+
+    /** [0, count) in {@code parts} ranges, claimed by the caller and {@code helpers - 1} workers. */
+    private static void run(int helpers, int count, int parts, RangeBody body) {
+        if (helpers <= 1 || parts <= 1) {
             if (count > 0) {
                 body.run(0, count);
             }
@@ -65,12 +89,12 @@ public final class Parallel {
             return;
         }
         try {
-            Worker[] team = team(parts - 1);
+            Worker[] team = team(helpers - 1);
             Call previous = current;
             Call call = new Call(previous == null ? 1 : previous.sequence + 1, body, count, parts,
                     Thread.currentThread());
             current = call;
-            for (int w = 0; w < parts - 1; w++) {
+            for (int w = 0; w < helpers - 1; w++) {
                 team[w].wake();
             }
             call.work();

@@ -1,6 +1,6 @@
 package jcnn.kernels;
 
-import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,15 +19,17 @@ import java.util.Objects;
  *
  * <p>Goals: the same breakdown for any implementation, so the scalar and vector paths can be compared side by side;
  * results bit-identical to the wrapped kernels; cheap enough to leave on for a whole training run (two
- * {@code nanoTime} reads and two array increments per call, no allocation).
+ * {@code nanoTime} reads and two atomic adds per call, no allocation).
  *
  * <p>Uniform: every method times one call to the same method of the wrapped kernels and nothing else, so it
  * knows nothing of the implementation it wraps. A convolution is booked as a whole under
  * {@link Category#CONVOLUTION}; the im2col, GEMM and bias work inside it is part of that time, and the GEMM, im2col
  * and bias categories count only the calls made outside convolutions (the linear layers, for instance).
  *
- * <p>Non-goals: thread safety. The counters are plain fields for the thread that calls the kernels (the trainer
- * runs on one thread); kernels that use a thread pool internally are fine, because the timing wraps the whole call.
+ * <p>Threads: the counters are atomic, because a training step runs its chunks' kernels on several threads at
+ * once ({@code jcnn.training.BatchGradient}); each call's time is added, so at several threads a category's
+ * seconds are thread-seconds and may exceed the wall time. Kernels that use the thread pool inside one call are
+ * timed once, as a whole.
  */
 public final class TimedKernels implements Kernels {
 
@@ -85,8 +87,12 @@ public final class TimedKernels implements Kernels {
     private static final Category[] CATEGORIES = Category.values();
 
     private final Kernels delegate;
-    private final long[] calls = new long[CATEGORIES.length];
-    private final long[] nanos = new long[CATEGORIES.length];
+    /**
+     * Per category; atomic because a training step's chunks call kernels from several threads at once (their
+     * times add up: at two threads a category's seconds are thread-seconds, up to twice the wall time).
+     */
+    private final AtomicLongArray calls = new AtomicLongArray(CATEGORIES.length);
+    private final AtomicLongArray nanos = new AtomicLongArray(CATEGORIES.length);
 
     public TimedKernels(Kernels delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -101,20 +107,23 @@ public final class TimedKernels implements Kernels {
     public Breakdown breakdown() {
         Map<Category, Tally> top = new EnumMap<>(Category.class);
         for (Category c : CATEGORIES) {
-            top.put(c, new Tally(calls[c.ordinal()], nanos[c.ordinal()]));
+            top.put(c, new Tally(calls.get(c.ordinal()), nanos.get(c.ordinal())));
         }
         return new Breakdown(delegate.name(), top);
     }
 
     /** Sets every counter back to zero, e.g. to time training apart from evaluation. */
     public void reset() {
-        Arrays.fill(calls, 0);
-        Arrays.fill(nanos, 0);
+        for (int i = 0; i < CATEGORIES.length; i++) {
+            calls.set(i, 0);
+            nanos.set(i, 0);
+        }
     }
 
     private void record(Category c, long start) {
-        calls[c.ordinal()]++;
-        nanos[c.ordinal()] += System.nanoTime() - start;
+        long elapsed = System.nanoTime() - start;
+        calls.incrementAndGet(c.ordinal());
+        nanos.addAndGet(c.ordinal(), elapsed);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -50,6 +50,32 @@ class ParallelTest {
     }
 
     @Test
+    void forEachVisitsEveryIndexOnceAndAtMostTheThreadsAskedFor() {
+        for (int threads : new int[] {1, 2, 3}) {
+            for (int count : new int[] {0, 1, 2, 5, 16}) {
+                AtomicIntegerArray seen = new AtomicIntegerArray(Math.max(count, 1));
+                java.util.Set<Thread> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Parallel.forEach(threads, count, i -> {
+                    seen.incrementAndGet(i);
+                    ran.add(Thread.currentThread());
+                });
+                for (int i = 0; i < count; i++) {
+                    assertEquals(1, seen.get(i), threads + " threads, " + count + " indices, index " + i);
+                }
+                if (threads == 1) {
+                    assertEquals(count == 0 ? 0 : 1, ran.size(), "one thread: the caller alone");
+                }
+            }
+        }
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> Parallel.forEach(2, 6, i -> {
+            if (i == 4) {
+                throw boom;
+            }
+        })));
+    }
+
+    @Test
     void aFailureInAnyRangeReachesTheCallerAndTheTeamStaysUsable() {
         IllegalArgumentException boom = new IllegalArgumentException("boom");
         IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,

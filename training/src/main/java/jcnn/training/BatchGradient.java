@@ -139,23 +139,15 @@ public final class BatchGradient {
             }
             chunks[c].load(x, (int) ((long) n * c / count), (int) ((long) n * (c + 1) / count), perImage);
         }
-        Parallel.forRange(kernels.threads(), count, (first, last) -> {
-            for (int c = first; c < last; c++) {
-                chunks[c].forward(kernels, trunk);
-            }
-        });
+        Parallel.forEach(kernels.threads(), count, c -> chunks[c].forward(kernels, trunk));
         try {
             Tensor headInput = join(count, n);
             Tensor logits = head.forward(headInput);
             Tensor loss = Losses.crossEntropy(logits, labels, labelSmoothing);
             loss.backward();
             float[] dJoined = headInput.grad();
-            Parallel.forRange(kernels.threads(), count, (first, last) -> {
-                for (int c = first; c < last; c++) {
-                    chunks[c].backward(kernels, dJoined);
-                }
-            });
-            addChunkGradients(kernels.threads(), count);
+            Parallel.forEach(kernels.threads(), count, c -> chunks[c].backward(kernels, dJoined));
+            addChunkGradients(count);
             return new Result(loss.item(),
                     Evaluator.countCorrect(logits.data(), labels, labels.length, logits.dim(1)));
         } finally {
@@ -196,7 +188,7 @@ public final class BatchGradient {
      * Each trunk parameter's gradient plus, element by element, the chunks' in chunk order: the same sums
      * whatever the thread count.
      */
-    private void addChunkGradients(int threads, int count) {
+    private void addChunkGradients(int count) {
         for (int p = 0; p < trunkParameters.size(); p++) {
             float[] g = trunkParameters.get(p).grad();
             for (int c = 0; c < count; c++) {

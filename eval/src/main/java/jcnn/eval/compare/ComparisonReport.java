@@ -292,7 +292,10 @@ public final class ComparisonReport {
         }
         return new ExtraSection.Table(PREFIX + "where the training time goes", header, rows, "Measured by wrapping"
                 + " each path's kernels in TimedKernels during Trainer.fit (training steps and the validation pass"
-                + " after each epoch); shares are of the training wall time. Every convolution, forward or backward,"
+                + " after each epoch); shares are of the training wall time. At more than one thread the"
+                + " convolutions, ReLUs and poolings of a step run in chunks on several threads at once, and their"
+                + " seconds add up over the threads: there a row can exceed the wall time, and \"outside the"
+                + " kernels\" is then shown as 0. Every convolution, forward or backward,"
                 + " is booked as a whole under \"" + Category.CONVOLUTION.label() + "\" on every path, with its"
                 + " im2col, GEMM and bias inside it; so the GEMM, im2col and bias rows here are the calls made"
                 + " outside convolutions (the linear layers). \"" + NOT_CALLED + "\" marks a kernel that a path"
