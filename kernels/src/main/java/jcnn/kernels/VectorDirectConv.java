@@ -121,9 +121,11 @@ final class VectorDirectConv {
     /**
      * One output channel of one image, written straight into y at {@code yo}: the nine weights broadcast once, then
      * per vector of an output row nine shifted loads and a chain of nine FMAs in the im2col path's order (tap by tap,
-     * from zero), then the bias, as that path adds it. A row's last vector is stored under a mask (28 = 16 + 12 at
-     * 512 bits), so nothing is computed into a buffer and copied out (a System.arraycopy per 28-float row cost
-     * more than its convolution). A method of its own, with every tap written out, so that C2 keeps the weights
+     * from zero), then the bias, as that path adds it. A row's last vector (28 = 16 + 12 at 512 bits) is stored whole,
+     * its extra lanes spilling into the next row, which the next iteration overwrites; only the plane's last row
+     * is stored under a mask (a masked store checks its lanes' bounds, which cost as much as the FMAs), so nothing
+     * is computed into a buffer and copied out (a System.arraycopy per 28-float row cost more than its
+     * convolution). A method of its own, with every tap written out, so that C2 keeps the weights
      * and the accumulator in registers (a tap loop over kh x kw measured 6x slower).
      */
     private static void forward3x3(float[] xp, float[] weight, int wo, float b, boolean withBias, ConvShape s,
@@ -134,7 +136,7 @@ final class VectorDirectConv {
                 w6 = FloatVector.broadcast(S, weight[wo + 6]), w7 = FloatVector.broadcast(S, weight[wo + 7]),
                 w8 = FloatVector.broadcast(S, weight[wo + 8]);
         FloatVector bv = FloatVector.broadcast(S, b);
-        int p = pitch(s), p2 = 2 * p, ow = s.ow();
+        int p = pitch(s), p2 = 2 * p, ow = s.ow(), plane = s.oh() * ow;
         for (int oy = 0; oy < s.oh(); oy++) {
             for (int e = 0; e < ow; e += L) {
                 int q = oy * p + e;
@@ -150,7 +152,11 @@ final class VectorDirectConv {
                 if (withBias) {
                     acc = acc.add(bv);
                 }
-                acc.intoArray(y, yo + oy * ow + e, S.indexInRange(e, ow));
+                if (oy * ow + e + L <= plane) {   // a whole vector, spilling into the next row: see forward3x3Pair
+                    acc.intoArray(y, yo + oy * ow + e);
+                } else {
+                    acc.intoArray(y, yo + oy * ow + e, S.indexInRange(e, ow));
+                }
             }
         }
     }
@@ -209,10 +215,18 @@ final class VectorDirectConv {
                     a = a.add(ba);
                     b = b.add(bb);
                 }
-                VectorMask<Float> row = S.indexInRange(e, ow);
                 int at = yo + oy * ow + e;
-                a.intoArray(y, at, row);
-                b.intoArray(y, at + next, row);
+                if (oy * ow + e + L <= next) {
+                    // A whole vector; past the row's end it spills into the next rows of the same plane, which the
+                    // next oy overwrites (rows are written in order): no mask, whose bounds check cost as much as
+                    // the convolution. Only the plane's last row (or rows, when they are narrow) is masked.
+                    a.intoArray(y, at);
+                    b.intoArray(y, at + next);
+                } else {
+                    VectorMask<Float> row = S.indexInRange(e, ow);
+                    a.intoArray(y, at, row);
+                    b.intoArray(y, at + next, row);
+                }
             }
         }
     }
