@@ -77,7 +77,8 @@ public final class StepCpuTime {
         }
         System.out.printf("  %-24s %7.3f%n", "these kernels together", kernels);
         double ms = best(step);
-        System.out.printf("  %-24s %7.3f   (%,.0f images per CPU-second)%n", "the step (in chunks)", ms, batch / ms * 1e3);
+        System.out.printf("  %-24s %7.3f   (%,.0f images per CPU-second)%n", "the step (in chunks)", ms,
+                batch / ms * 1e3);
         ms = best(whole);
         System.out.printf("  %-24s %7.3f   (%,.0f images per CPU-second)%n", "the step, batch whole", ms,
                 batch / ms * 1e3);

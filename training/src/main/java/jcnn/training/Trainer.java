@@ -37,9 +37,9 @@ import jcnn.training.optim.Optimizers;
  *
  * <p>This class is the loop and nothing else: for each epoch, for each batch, zero the gradients, forward, loss,
  * backward, optimizer step ({@link #fit} and {@link #trainStep}); the forward, loss and backward are one
- * {@link BatchGradient}, which runs the convolutions in parallel chunks of the batch. What a run keeps around the loop lives in its own
- * classes: {@link RunState} (the finished epochs, the best weights, resuming and checkpoints), {@link Evaluator}
- * (validation), and a non-finite guard around each step (the {@link NanPolicy}).
+ * {@link BatchGradient}, which runs the convolutions in parallel chunks of the batch. What a run keeps around the
+ * loop lives in its own classes: {@link RunState} (the finished epochs, the best weights, resuming and
+ * checkpoints), {@link Evaluator} (validation), and a non-finite guard around each step (the {@link NanPolicy}).
  *
  * <p>Goals: reproducibility and honest numbers. With the same recipe (seed included), model initialisation,
  * kernels and thread count, two runs give bit-identical weights: the order of the data depends only on (seed,

@@ -121,7 +121,8 @@ class BatchGradientTest {
                 first = g;
             } else {
                 for (int p = 0; p < g.size(); p++) {
-                    assertArrayEquals(first.get(p), g.get(p), kernels.name() + " at " + threads + " threads, parameter " + p);
+                    assertArrayEquals(first.get(p), g.get(p),
+                            kernels.name() + " at " + threads + " threads, parameter " + p);
                 }
             }
         }
