@@ -146,35 +146,39 @@ final class VectorElementwise {
         }
     }
 
-    static void axpy(int len, float alpha, float[] x, float[] y) {
+    // The optimizer's updates, over elements [from, to): each element's arithmetic is the same in a vector lane and
+    // in the scalar tail, so any split of the range (VectorKernels splits large ones over the threads) gives the
+    // same bits.
+
+    static void axpy(int from, int to, float alpha, float[] x, float[] y) {
         FloatVector av = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, i).mul(av).add(FloatVector.fromArray(S, y, i)).intoArray(y, i);
         }
-        for (; i < len; i++) {
+        for (; i < to; i++) {
             y[i] += alpha * x[i];
         }
     }
 
-    static void scale(int len, float alpha, float[] x) {
+    static void scale(int from, int to, float alpha, float[] x) {
         FloatVector av = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, x, i).mul(av).intoArray(x, i);
         }
-        for (; i < len; i++) {
+        for (; i < to; i++) {
             x[i] *= alpha;
         }
     }
 
-    static void scaleAdd(int len, float alpha, float[] y, float[] x) {
+    static void scaleAdd(int from, int to, float alpha, float[] y, float[] x) {
         FloatVector av = FloatVector.broadcast(S, alpha);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector.fromArray(S, y, i).mul(av).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
         }
-        for (; i < len; i++) {
+        for (; i < to; i++) {
             y[i] = alpha * y[i] + x[i];
         }
     }
@@ -205,7 +209,7 @@ final class VectorElementwise {
 
     // The same operations in the same order as the reference (sqrt, divide, no FMA), so the result is identical;
     // the gain is 16 lanes of divide and square root at once.
-    static void adamUpdate(int len, float[] p, float[] g, float[] m, float[] v,
+    static void adamUpdate(int from, int to, float[] p, float[] g, float[] m, float[] v,
                            float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
         float stepSize = lr / bc1;
         float sqrtBc2 = (float) Math.sqrt(bc2);
@@ -214,8 +218,8 @@ final class VectorElementwise {
         FloatVector omb1 = FloatVector.broadcast(S, oneMinusBeta1), omb2 = FloatVector.broadcast(S, oneMinusBeta2);
         FloatVector step = FloatVector.broadcast(S, stepSize), sqrtBc2v = FloatVector.broadcast(S, sqrtBc2);
         FloatVector epsv = FloatVector.broadcast(S, eps);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += L) {
+        int i = from;
+        for (int bound = from + S.loopBound(to - from); i < bound; i += L) {
             FloatVector gv = FloatVector.fromArray(S, g, i);
             FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(omb1));
             FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(omb2).mul(gv));
@@ -224,7 +228,7 @@ final class VectorElementwise {
             vv.intoArray(v, i);
             FloatVector.fromArray(S, p, i).sub(mv.mul(step).div(denom)).intoArray(p, i);
         }
-        for (; i < len; i++) {
+        for (; i < to; i++) {
             m[i] = beta1 * m[i] + oneMinusBeta1 * g[i];
             v[i] = beta2 * v[i] + oneMinusBeta2 * g[i] * g[i];
             float denom = (float) Math.sqrt(v[i]) / sqrtBc2 + eps;

@@ -205,17 +205,17 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(int len, float alpha, float[] x, float[] y) {
-        VectorElementwise.axpy(len, alpha, x, y);
+        updates(len, (from, to) -> VectorElementwise.axpy(from, to, alpha, x, y));
     }
 
     @Override
     public void scale(int len, float alpha, float[] x) {
-        VectorElementwise.scale(len, alpha, x);
+        updates(len, (from, to) -> VectorElementwise.scale(from, to, alpha, x));
     }
 
     @Override
     public void scaleAdd(int len, float alpha, float[] y, float[] x) {
-        VectorElementwise.scaleAdd(len, alpha, y, x);
+        updates(len, (from, to) -> VectorElementwise.scaleAdd(from, to, alpha, y, x));
     }
 
     @Override
@@ -226,6 +226,26 @@ public final class VectorKernels implements Kernels {
     @Override
     public void adamUpdate(int len, float[] p, float[] g, float[] m, float[] v,
                            float lr, float beta1, float beta2, float eps, float bc1, float bc2) {
-        VectorElementwise.adamUpdate(len, p, g, m, v, lr, beta1, beta2, eps, bc1, bc2);
+        updates(len, (from, to) -> VectorElementwise.adamUpdate(from, to, p, g, m, v, lr, beta1, beta2, eps, bc1,
+                bc2));
     }
+
+    /**
+     * An optimizer update over [0, len), split over the threads in blocks of {@link #UPDATE_BLOCK} elements when
+     * it is long (fc1's weights: 200,704): a step's update was one thread's work while the other waited. The
+     * blocks do not change a bit (each element's arithmetic is its own).
+     */
+    private void updates(int len, Parallel.RangeBody body) {
+        if (threads == 1 || len < PARALLEL_UPDATE) {
+            body.run(0, len);
+            return;
+        }
+        int blocks = (len + UPDATE_BLOCK - 1) / UPDATE_BLOCK;
+        Parallel.forRange(threads, blocks,
+                (from, to) -> body.run(from * UPDATE_BLOCK, Math.min(len, to * UPDATE_BLOCK)));
+    }
+
+    /** Below this many elements an update stays on the calling thread: a hand-off costs more than it saves. */
+    private static final int PARALLEL_UPDATE = 1 << 16;
+    private static final int UPDATE_BLOCK = 4096;
 }

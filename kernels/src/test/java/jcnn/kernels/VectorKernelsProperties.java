@@ -826,4 +826,32 @@ class VectorKernelsProperties {
             Compare.assertSame(vector.name() + " adam p", p, vp, len);
         });
     }
+
+    /** fc1's weights and an odd length past them: split over 2 and 3 threads, the updates are the scalar ones. */
+    @Test
+    void longUpdatesSplitOverThreadsMatchScalar() {
+        Random r = new Random(21);
+        for (int len : new int[] {200_704, 65_536 + 4_096 * 3 + 5}) {
+            float alpha = -0.0123f;
+            float[] x = Compare.random(r, len), y0 = Compare.random(r, len);
+            float[] p0 = Compare.random(r, len), grad = Compare.random(r, len), m0 = Compare.random(r, len),
+                    v0 = abs(Compare.random(r, len));
+            float[] axpy = y0.clone(), scaleAdd = y0.clone(), p = p0.clone(), m = m0.clone(), v = v0.clone();
+            scalar.axpy(len, alpha, x, axpy);
+            scalar.scaleAdd(len, alpha, scaleAdd, x);
+            scalar.adamUpdate(len, p, grad, m, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f);
+            for (int threads : new int[] {2, 3}) {
+                Kernels k = new VectorKernels(threads);
+                float[] vaxpy = y0.clone(), vscaleAdd = y0.clone(), vp = p0.clone(), vm = m0.clone(), vv = v0.clone();
+                k.axpy(len, alpha, x, vaxpy);
+                k.scaleAdd(len, alpha, vscaleAdd, x);
+                k.adamUpdate(len, vp, grad, vm, vv, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.271f, 0.00299f);
+                String what = k.name() + " x " + threads + " threads, length " + len;
+                Compare.assertSame(what + " axpy", axpy, vaxpy, len);
+                Compare.assertSame(what + " scaleAdd", scaleAdd, vscaleAdd, len);
+                Compare.assertSame(what + " adam p", p, vp, len);
+                Compare.assertSame(what + " adam v", v, vv, len);
+            }
+        }
+    }
 }
