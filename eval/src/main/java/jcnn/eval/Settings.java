@@ -127,13 +127,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
                     + ": kernel=scalar has no vector width; leave one of them out");
         }
 
-        DatasetSpec dataset = dataset(p);
+        String model = model(p, job);
+        DatasetSpec dataset = dataset(p, model);
         Kernels kernels = KernelProvider.fromProperties(p);
-        String model = p.getProperty("model", Models.DEFAULT).trim();
-        if (!Models.names().contains(model)) {
-            throw new IllegalArgumentException("invalid model=" + model + ": expected one of "
-                    + String.join(", ", Models.names()));
-        }
         Recipe recipe = Recipe.fromProperties(p);
         Path weights = optionalPath(p, "weights");
         Comparison comparison = job == Setting.Job.COMPARE ? Comparison.fromProperties(p) : null;
@@ -145,6 +141,9 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
         NanPolicy nanPolicy = NanPolicy.parse(p.getProperty("nanPolicy"));
         Path resume = optionalPath(p, "resume");
         Checkpoint checkpoint = resume == null ? null : resumeCheckpoint(p, resume, recipe, weights, false);
+        if (checkpoint != null && p.getProperty("model") == null) {
+            model = Recipe.modelFor(checkpoint.recipe().name());   // a resumed recipe=deep run is the deep model's
+        }
         GridMode grid = job == Setting.Job.GRID ? gridMode(p, given, recipe, nanPolicy) : null;
         Path runDir = resume != null ? resumeFolder(p, resume)
                 : grid != null && !grid.usesRunFolder() ? listFolder(p)
@@ -164,11 +163,32 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
     }
 
     /**
-     * The data set {@code dataset=} names (Fashion-MNIST when it is not given), after checking that the model
-     * takes its images: the seed CNN takes 1x28x28, so CIFAR-10's 3x32x32 are refused here, before any data is
-     * read or anything is written, with both shapes and the layer that does not fit.
+     * The model {@code model=} names; when it is not given, the one the named recipe is for ({@code recipe=deep}:
+     * the deep model; {@link Recipe#modelFor}), else the seed CNN. Grid and compare modes run the seed CNN only, so
+     * a recipe made for another model is refused there.
      */
-    static DatasetSpec dataset(Properties p) {
+    static String model(Properties p, Setting.Job job) {
+        String recipe = p.getProperty("recipe", "default").trim();
+        String given = p.getProperty("model");
+        String model = given != null ? given.trim() : Recipe.modelFor(recipe);
+        if (!Models.names().contains(model)) {
+            throw new IllegalArgumentException("invalid model=" + model + ": expected one of "
+                    + String.join(", ", Models.names()));
+        }
+        if ((job == Setting.Job.GRID || job == Setting.Job.COMPARE) && !model.equals(Models.DEFAULT)) {
+            throw new IllegalArgumentException("invalid recipe=" + recipe + ": it trains the " + model
+                    + " model, and " + job.label + " mode runs the seed CNN only");
+        }
+        return model;
+    }
+
+    /**
+     * The data set {@code dataset=} names (Fashion-MNIST when it is not given), after checking that the model
+     * {@code modelName} takes its images and gives one score per class: the seed CNN and the deep model take
+     * 1x28x28, so CIFAR-10's 3x32x32 are refused here, before any data is read or anything is written, with both
+     * shapes and the layer that does not fit.
+     */
+    static DatasetSpec dataset(Properties p, String modelName) {
         String name = p.getProperty("dataset", DatasetSpec.FASHION_MNIST.name()).trim();
         DatasetSpec spec;
         try {
@@ -177,18 +197,21 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
             throw new IllegalArgumentException("invalid dataset=" + name + ": expected one of "
                     + Setting.named("dataset").allowed());
         }
-        Sequential model = SeedCnn.create(new SplittableRandom(0));
-        String takes = SeedCnn.INPUT_SHAPE[0] + "x" + SeedCnn.INPUT_SHAPE[1] + "x" + SeedCnn.INPUT_SHAPE[2];
+        Sequential model = Models.create(modelName, new SplittableRandom(0));
+        String label = modelName.equals(Models.DEFAULT) ? "the seed CNN" : "the " + modelName + " model";
+        int[] in = SeedCnn.INPUT_SHAPE;   // both models take the seed's 1x28x28 (Models)
+        String takes = in[0] + "x" + in[1] + "x" + in[2];
+        int[] out;
         try {
-            model.outputShape(new int[] {1, spec.channels(), spec.rows(), spec.cols()});
+            out = model.outputShape(new int[] {1, spec.channels(), spec.rows(), spec.cols()});
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid dataset=" + name + ": its images are " + spec.shapeName()
-                    + " (channels x rows x cols) and the seed CNN takes " + takes + " (" + e.getMessage()
+                    + " (channels x rows x cols) and " + label + " takes " + takes + " (" + e.getMessage()
                     + "); it needs a model made for " + spec.shapeName() + " images");
         }
-        if (spec.classes() != SeedCnn.CLASSES) {
+        if (out[out.length - 1] != spec.classes()) {
             throw new IllegalArgumentException("invalid dataset=" + name + ": it has " + spec.classes()
-                    + " classes and the seed CNN " + SeedCnn.CLASSES);
+                    + " classes and " + label + " " + out[out.length - 1]);
         }
         return spec;
     }

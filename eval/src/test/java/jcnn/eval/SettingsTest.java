@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import jcnn.training.Recipe;
+import jcnn.training.data.DatasetSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +123,37 @@ class SettingsTest {
                 + " evaluation); leave it out", fails(settings("grid", "true", "model", "deep")));
         assertTrue(fails(settings("compare", "true", "model", "deep")).startsWith("invalid model=deep"));
         assertEquals("invalid model=: expected one of seed, deep", fails(settings("model", "")));
+    }
+
+    /** recipe=deep trains the deep model unless model= names another; grid and compare refuse it. */
+    @Test
+    void theDeepRecipeSelectsTheDeepModel() throws IOException {
+        TrainMode deep = (TrainMode) Settings.parse(settings("recipe", "deep")).mode();
+        assertEquals("deep", deep.model());
+        assertEquals(Recipe.named("deep"), deep.recipe());
+        assertEquals("seed", ((TrainMode) Settings.parse(settings("recipe", "deep", "model", "seed")).mode()).model());
+        assertEquals("seed", ((TrainMode) Settings.parse(settings("recipe", "best")).mode()).model());
+        assertEquals("deep", ((TrainMode) Settings.parse(settings(), List.of("--recipe", "deep", "--epochs", "2"))
+                .mode()).model());
+        assertEquals("invalid recipe=deep: it trains the deep model, and grid mode runs the seed CNN only",
+                fails(settings("grid", "true", "recipe", "deep")));
+        assertTrue(fails(settings("compare", "true", "recipe", "deep")).startsWith("invalid recipe=deep: it trains"));
+    }
+
+    /**
+     * The data set is checked against the model the run selects, not always the seed CNN: the deep model names
+     * itself when CIFAR-10's 3x32x32 do not fit its first convolution, and takes Fashion-MNIST.
+     */
+    @Test
+    void theDataSetIsCheckedAgainstTheSelectedModel() {
+        String deep = fails(settings("dataset", "cifar-10", "model", "deep"));
+        assertTrue(deep.startsWith("invalid dataset=cifar-10: its images are 3x32x32 (channels x rows x cols) and"
+                + " the deep model takes 1x28x28 (layer 'conv1': "), deep);
+        assertTrue(fails(settings("dataset", "cifar-10", "recipe", "deep")).contains(" the deep model takes "));
+        assertTrue(fails(settings("dataset", "cifar-10")).contains(" the seed CNN takes "));
+        Properties p = settings("dataset", "mnist");
+        assertEquals(DatasetSpec.named("mnist"), Settings.dataset(p, "deep"));
+        assertEquals(DatasetSpec.named("mnist"), Settings.dataset(p, "seed"));
     }
 
     @Test

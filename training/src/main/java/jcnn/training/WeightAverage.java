@@ -2,7 +2,9 @@ package jcnn.training;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import jcnn.core.Tensor;
+import jcnn.training.nn.Module;
 
 /**
  * An exponential moving average of a model's weights (Polyak averaging as in {@code torch.optim.swa_utils} /
@@ -14,6 +16,14 @@ import jcnn.core.Tensor;
  * not dominated by the random initial weights. The update is one plain float loop per tensor, the same on every
  * kernel path and thread count. {@link #swap} exchanges the average with the model's weights, for validation and
  * for the kept best weights, and back.
+ *
+ * <p><b>Batch normalisation.</b> Evaluation reads a model's running statistics too ({@code running_mean},
+ * {@code running_var}), which are buffers, not parameters. An average built from the parameters alone (the
+ * {@link #WeightAverage(List, double)} constructor, which {@code Trainer} uses today) leaves the live model's running
+ * statistics beside the averaged weights: validation and the kept weights then pair statistics gathered under the
+ * latest weights with an average of older ones. {@link #ofState} averages the whole floating-point state, buffers
+ * included, as timm's {@code ModelEmaV2} averages the whole {@code state_dict()} (the integer
+ * {@code num_batches_tracked} is left as it is); for a model without buffers the two are the same.
  */
 public final class WeightAverage {
 
@@ -32,6 +42,22 @@ public final class WeightAverage {
         for (Tensor p : this.params) {
             average.add(p.data().clone());
         }
+    }
+
+    /**
+     * An average of {@code model}'s parameters and floating-point buffers (batch norm's running mean and variance),
+     * in {@link Module#namedState()} order: what evaluation reads, so that swapping it in evaluates one consistent
+     * state. The integer buffers ({@code num_batches_tracked}) are not averaged.
+     */
+    public static WeightAverage ofState(Module model, double decay) {
+        Set<String> integers = model.integerBufferNames();
+        List<Tensor> floats = new ArrayList<>();
+        model.namedState().forEach((name, t) -> {
+            if (!integers.contains(name)) {
+                floats.add(t);
+            }
+        });
+        return new WeightAverage(floats, decay);
     }
 
     /** The decay used at the next update. */

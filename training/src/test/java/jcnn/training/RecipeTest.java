@@ -62,6 +62,21 @@ class RecipeTest {
     }
 
     @Test
+    void theDeepRecipeIsTheDefaultsLongerWithFlipsForTheDeepModel() {
+        // docs/recipes.md: chosen on validation accuracy for model=deep.
+        Recipe deep = Recipe.named("deep");
+        assertEquals("deep", deep.name());
+        assertEquals(Recipe.defaults().toBuilder().name("deep").epochs(40).flip(true).build(), deep);
+        assertEquals("deep", Recipe.modelFor("deep"));
+        assertEquals("deep", Recipe.modelFor(" Deep "));
+        for (String other : List.of("default", "fast", "best", "seed", "quick")) {
+            assertEquals("seed", Recipe.modelFor(other), other);
+        }
+        assertTrue(Recipe.namedRecipesText().contains("deep     default with epochs=40 flip=true (model=deep)"),
+                Recipe.namedRecipesText());
+    }
+
+    @Test
     void settingsOverrideTheNamedRecipeAndTheOverridesAreListed() {
         Recipe fast = Recipe.fromProperties(props("recipe", "fast"));
         assertEquals(Recipe.named("fast"), fast);
@@ -72,7 +87,7 @@ class RecipeTest {
         assertEquals(Recipe.named("best").ema(), changed.ema());
         assertEquals(List.of("epochs", "flip"), List.copyOf(changed.overrides().keySet()));
         assertTrue(changed.describe().endsWith("(recipe best with epochs=2 flip=true)"), changed.describe());
-        assertEquals("invalid recipe=quick: expected one of [default, fast, best, seed]",
+        assertEquals("invalid recipe=quick: expected one of [default, fast, best, seed, deep]",
                 assertThrows(IllegalArgumentException.class,
                         () -> Recipe.fromProperties(props("recipe", "quick"))).getMessage());
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import java.util.Map;
 import jcnn.core.Tensor;
+import jcnn.training.nn.BatchNorm2d;
 import jcnn.training.nn.Sequential;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,38 @@ class WeightAverageTest {
         assertEquals(0.5, avg.currentDecay());
         assertEquals(101, avg.steps());
         assertThrows(IllegalArgumentException.class, () -> new WeightAverage(List.of(w), 1));
+    }
+
+    /**
+     * With batch norm, evaluation reads the running statistics too: an average of the parameters alone leaves the
+     * live statistics beside the averaged weights; {@code ofState} averages them with the weights (not the batch
+     * count), so the swapped-in model is one averaged state.
+     */
+    @Test
+    void theStateAverageCoversBatchNormsRunningStatistics() {
+        Sequential net = new Sequential().add("bn", new BatchNorm2d(2));
+        Tensor mean = net.namedState().get("bn.running_mean"), weight = net.namedState().get("bn.weight");
+        Tensor count = net.namedState().get("bn.num_batches_tracked");
+        WeightAverage params = new WeightAverage(net.parameters(), 0.5), state = WeightAverage.ofState(net, 0.5);
+        // one training-mode forward moves the running mean (momentum 0.1 towards the batch mean 10) and the count
+        net.train();
+        net.forward(Tensor.of(new float[] {10, 10, 10, 10, 10, 10, 10, 10}, 2, 2, 1, 2));
+        weight.data()[0] = 3;
+        float live = mean.data()[0], liveCount = count.data()[0];
+        assertEquals(1.0f, live, 1e-6f);
+        params.update();
+        state.update();
+        params.swap();   // parameters averaged (decay 0.1 at step 0), the running mean left live
+        assertEquals(0.1f * 1 + 0.9f * 3, weight.data()[0], 1e-6f);
+        assertEquals(live, mean.data()[0]);
+        params.swap();
+        state.swap();   // both averaged, the count left as it is
+        assertEquals(0.1f * 1 + 0.9f * 3, weight.data()[0], 1e-6f);
+        assertEquals(0.1f * 0 + 0.9f * live, mean.data()[0], 1e-6f);
+        assertEquals(liveCount, count.data()[0]);
+        state.swap();
+        assertEquals(live, mean.data()[0]);
+        assertEquals(3, weight.data()[0]);
     }
 
     @Test
