@@ -218,8 +218,8 @@ public final class Trainer {
         if (augmentation.enabled()) {
             batcher.augment(augmentation);
         }
-        WeightAverage average = recipe.ema() > 0 ? new WeightAverage(List.copyOf(parameters.values()), recipe.ema())
-                : null;
+        // The whole float state: with batch norm, the running statistics that evaluation reads are averaged too.
+        WeightAverage average = recipe.ema() > 0 ? WeightAverage.ofState(model, recipe.ema()) : null;
         int steps = batcher.batchCount();
         long totalSteps = (long) steps * recipe.epochs();
         LrSchedule schedule = LrSchedule.named(recipe.schedule(), recipe.scaledLr(), totalSteps)

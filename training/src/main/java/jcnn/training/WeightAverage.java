@@ -19,9 +19,9 @@ import jcnn.training.nn.Module;
  *
  * <p><b>Batch normalisation.</b> Evaluation reads a model's running statistics too ({@code running_mean},
  * {@code running_var}), which are buffers, not parameters. An average built from the parameters alone (the
- * {@link #WeightAverage(List, double)} constructor, which {@code Trainer} uses today) leaves the live model's running
- * statistics beside the averaged weights: validation and the kept weights then pair statistics gathered under the
- * latest weights with an average of older ones. {@link #ofState} averages the whole floating-point state, buffers
+ * {@link #WeightAverage(List, double)} constructor) leaves the live model's running statistics beside the averaged
+ * weights: validation and the kept weights then pair statistics gathered under the latest weights with an average
+ * of older ones. {@link #ofState}, which {@code Trainer} uses, averages the whole floating-point state, buffers
  * included, as timm's {@code ModelEmaV2} averages the whole {@code state_dict()} (the integer
  * {@code num_batches_tracked} is left as it is); for a model without buffers the two are the same.
  */
