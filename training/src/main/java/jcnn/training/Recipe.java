@@ -138,8 +138,8 @@ public record Recipe(
                 return b;
             case "deep":
                 // The deep model's recipe (issue 18; model=deep unless model= says otherwise): the default's
-                // optimizer and cosine over 40 epochs with flips, chosen on validation accuracy (docs/recipes.md).
-                return b.name("deep").epochs(40).flip(true);
+                // optimizer and cosine over 50 epochs with flips, chosen on validation accuracy (docs/recipes.md).
+                return b.name("deep").epochs(50).flip(true);
             case "seed":
                 // SEED.md: its optimizer (the notebook's "SAM"), lr 0.01, rho 0.001, batch 32, 100 epochs, a
                 // constant rate. The optimizer reads lr and rho only; momentum and weight decay are set to what

@@ -66,13 +66,13 @@ class RecipeTest {
         // docs/recipes.md: chosen on validation accuracy for model=deep.
         Recipe deep = Recipe.named("deep");
         assertEquals("deep", deep.name());
-        assertEquals(Recipe.defaults().toBuilder().name("deep").epochs(40).flip(true).build(), deep);
+        assertEquals(Recipe.defaults().toBuilder().name("deep").epochs(50).flip(true).build(), deep);
         assertEquals("deep", Recipe.modelFor("deep"));
         assertEquals("deep", Recipe.modelFor(" Deep "));
         for (String other : List.of("default", "fast", "best", "seed", "quick")) {
             assertEquals("seed", Recipe.modelFor(other), other);
         }
-        assertTrue(Recipe.namedRecipesText().contains("deep     default with epochs=40 flip=true (model=deep)"),
+        assertTrue(Recipe.namedRecipesText().contains("deep     default with epochs=50 flip=true (model=deep)"),
                 Recipe.namedRecipesText());
     }
 
