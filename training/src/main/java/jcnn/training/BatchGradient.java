@@ -1,6 +1,7 @@
 package jcnn.training;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -130,7 +131,7 @@ public final class BatchGradient {
         Kernels kernels = Engine.kernels();
         int count = (n + chunkImages - 1) / chunkImages;
         if (chunks.length < count) {
-            chunks = java.util.Arrays.copyOf(chunks, count);
+            chunks = Arrays.copyOf(chunks, count);
         }
         int perImage = x.size() / n;
         for (int c = 0; c < count; c++) {
@@ -139,8 +140,8 @@ public final class BatchGradient {
             }
             chunks[c].load(x, (int) ((long) n * c / count), (int) ((long) n * (c + 1) / count), perImage);
         }
-        Parallel.forEach(kernels.threads(), count, c -> chunks[c].forward(kernels, trunk));
         try {
+            Parallel.forEach(kernels.threads(), count, c -> chunks[c].forward(kernels, trunk));
             Tensor headInput = join(count, n);
             Tensor logits = head.forward(headInput);
             Tensor loss = Losses.crossEntropy(logits, labels, labelSmoothing);
@@ -170,7 +171,7 @@ public final class BatchGradient {
         int[] chunkShape = chunks[0].output.shape();
         int per = chunks[0].output.size() / chunkShape[0];
         chunkShape[0] = n;
-        if (joined == null || !java.util.Arrays.equals(joined.shape(), chunkShape)) {
+        if (joined == null || !Arrays.equals(joined.shape(), chunkShape)) {
             joined = Tensor.of(new float[n * per], chunkShape).requiresGrad(true);
         }
         float[] data = joined.data();

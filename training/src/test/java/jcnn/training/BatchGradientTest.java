@@ -2,13 +2,16 @@ package jcnn.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jcnn.core.BufferPool;
 import jcnn.core.Engine;
+import jcnn.core.Ops;
 import jcnn.core.Tensor;
 import jcnn.kernels.KernelProvider;
 import jcnn.kernels.Kernels;
@@ -146,6 +149,62 @@ class BatchGradientTest {
         List<float[]> viaBatchGradient = gradients(model, KernelProvider.scalar(), x, y, true, 0);
         for (int p = 0; p < whole.size() - 1; p++) {
             assertArrayEquals(whole.get(p), viaBatchGradient.get(p), "parameter " + p);
+        }
+    }
+
+    /** A trunk layer that passes its input on, or fails once when told to (on whichever chunk comes first). */
+    private static final class FailOnce extends Module {
+        final AtomicBoolean armed = new AtomicBoolean();
+
+        @Override
+        public Tensor forward(Tensor x) {
+            if (armed.getAndSet(false)) {
+                throw new IllegalStateException("boom");
+            }
+            return Ops.relu(x);
+        }
+
+        @Override
+        public int[] outputShape(int[] input) {
+            return input;
+        }
+
+        @Override
+        public boolean independentPerSample() {
+            return true;
+        }
+    }
+
+    @Test
+    @SuppressWarnings("try")
+    void aStepThatFailsInTheTrunkLeavesTheNextStepsNumbersUntouched() {
+        SplittableRandom rng = new SplittableRandom(4);
+        FailOnce failing = new FailOnce();
+        Sequential model = new Sequential()
+                .add("conv", Conv2d.same(1, 4, 3, rng))
+                .add("fail", failing)
+                .add("pool", new MaxPool2d(2, 2))
+                .add("flatten", new Flatten())
+                .add("fc", new Linear(4 * 14 * 14, 10, rng));
+        Tensor x = images(40, 5);
+        int[] y = labels(40, 6);
+        for (int threads : new int[] {1, 2}) {
+            Kernels kernels = ReproducibilityTest.vectorKernelsPresent() ? KernelProvider.vector(-1, threads)
+                    : KernelProvider.scalar();
+            List<float[]> expected = gradients(model, kernels, x, y, true, 0);
+            BatchGradient gradient = new BatchGradient(model, 0);
+            try (var k = Engine.using(kernels); var scope = new BufferPool().open()) {
+                failing.armed.set(true);
+                model.zeroGrad();
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> gradient.compute(x, y));
+                assertEquals("boom", e.getMessage());
+                model.zeroGrad();
+                gradient.compute(x, y);   // the chunks' pools were released: this step runs, with the same numbers
+                List<Tensor> params = model.parameters();
+                for (int p = 0; p < params.size(); p++) {
+                    assertArrayEquals(expected.get(p), params.get(p).grad(), "parameter " + p + ", " + threads);
+                }
+            }
         }
     }
 }
