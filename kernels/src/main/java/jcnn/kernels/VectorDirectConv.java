@@ -10,15 +10,14 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why it is fast: with one input channel, im2col copies each image nine times to feed a GEMM whose depth is 9,
  * and the weight gradient is then 9 x 16 dot products per image, each ending in a horizontal lane sum. Here the
- * image is copied once, zero-padded, into a plane whose row pitch P = w + 2 pad is the same for the input and
- * for the output, so that every tap (i, j) is one fixed shift i*P + j of the flat index: lanes run over the flat
- * output index of the whole plane (the pad columns of each row are computed and dropped), with no per-row tail.
- * The forward keeps the arithmetic of the im2col path exactly (an FMA chain over the taps in row-major order from
- * zero, the padding's zeros included, then the bias), so its results are bit-identical to it. The weight gradient
- * keeps the nine sums of one output channel in vector registers over all pixels of all the images of a chunk
- * and reduces each in lane order once per chunk; the chunks, a fixed number that depends only on the batch, are
- * then added in order, so the result is the same for any thread count (it rounds differently from the dot
- * product path: other summation order).
+ * image is copied once into a zero-padded plane of row pitch P = w + 2 pad, so that every tap (i, j) of output
+ * pixel (y, x) is the padded pixel at (y + i) * P + x + j: lanes run over an output row's columns, and each tap
+ * is one shifted load. The forward keeps the arithmetic of the im2col path exactly (an FMA chain over the taps in
+ * row-major order from zero, the padding's zeros included, then the bias), so its results are bit-identical to
+ * it. The weight gradient keeps the nine sums of one output channel in vector registers over all pixels of all
+ * the images of a chunk and reduces each in lane order once per chunk; the chunks, a fixed number that depends
+ * only on the batch, are then added in order, so the result is the same for any thread count (it rounds
+ * differently from the dot product path: other summation order). docs/direct-convolution.md has the figures.
  *
  * <p>Non-goals: several input channels (conv2 goes through im2col + GEMM), kernels other than 3x3, strides above
  * 1, the input gradient
