@@ -71,8 +71,14 @@ final class VectorPool {
     static void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int threads) {
         // Each thread routes dy into a zeroed buffer of its planes, then adds it where x > 0: the unfused pair's
         // own arithmetic, so bit-identical for any window, stride and thread count.
-        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> reluMaxPoolBackward(
-                dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * s.h() * s.w()), dx, from, to));
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (tilesExactly(s)) {
+                reluMaxPoolBackward2x2(dy, argmax, x, s, dx, from, to);
+            } else {
+                reluMaxPoolBackward(dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * s.h() * s.w()), dx,
+                        from, to);
+            }
+        });
     }
 
     // dy (n,c,oh,ow), argmax -> dx (n,c,h,w) +=
@@ -352,6 +358,94 @@ final class VectorPool {
                 dx[base + i] += dRelu[i];
             }
         }
+    }
+
+    /**
+     * 2x2 windows, stride 2, that cover the plane exactly (even h and w: each input is in one window), a row of
+     * windows within a vector and its two input rows at least one (pool1's and pool2's at 512 bits, pool2's at
+     * 256), and planes whose indices are exact in a float (the argmax is compared as one).
+     */
+    static boolean tilesExactly(PoolShape s) {
+        return isPairwise(s) && s.h() % 2 == 0 && s.w() % 2 == 0 && s.ow() <= L && 2 * s.w() >= L
+                && (long) s.h() * s.w() <= 1 << 24;
+    }
+
+    /** 0, 1, 2, ...: a vector's lanes as offsets in a row of the plane. */
+    private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
+
+    /**
+     * The fused backward of planes [from, to) when 2x2 windows tile the plane ({@link #tilesExactly}) and a row of
+     * windows fits a vector, in one pass over dx with lanes over inputs. The unit is one row of windows: its two
+     * input rows are 2w consecutive floats, covered by vectors at fixed offsets (the last one placed to end at
+     * the unit's end, overlapping the one before it). Each vector takes its windows' dy and argmax from one load of
+     * the row's by a shuffle fixed per offset, and where the argmax is this lane's input and x &gt; 0 adds dy. That
+     * is the general path's arithmetic element by element: there the ReLU output's gradient is {@code +0 + dy} at
+     * a window's maximum and {@code +0} elsewhere, added where x &gt; 0; here the same two values are (so that a -0
+     * in dy or dx rounds as there). The last two vectors load dx before either stores, the overlapping one stores
+     * first (its shared lanes unchanged, under the mask), so that no load waits on a store it half overlaps. Units
+     * whose row load would reach past dy run the same arithmetic in scalar code. It replaces a zeroed buffer, a
+     * scalar scatter of dy and a second pass over dx: per image, pool1 4.5 -> 3.0 us and pool2 2.0 -> 1.65 us
+     * (batch 16, one thread, JDK 25, AMD EPYC with AVX-512, 2026-12-02). What is left is memory traffic: at the
+     * training step's chunk of 16 images, pool1's x and dx are 800 KB each, more than the L2 holds with the rest.
+     */
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    static void reluMaxPoolBackward2x2(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int from,
+                                       int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
+        int vectors = (unit + L - 1) / L, last = unit - L, overlap = vectors * L - unit;
+        @SuppressWarnings("unchecked")
+        VectorShuffle<Float>[] spread = new VectorShuffle[vectors];
+        for (int k = 0; k < vectors; k++) {
+            int c0 = Math.min(k * L, last);
+            spread[k] = VectorShuffle.fromOp(S, i -> ((c0 + i) % w) / 2);
+        }
+        // The last vector's first lanes were added by the vector before it.
+        VectorMask<Float> all = S.maskAll(true), fresh = S.indexInRange(-overlap, L - overlap);
+        FloatVector zero = FloatVector.zero(S);
+        int outEnd = Math.min(dy.length, argmax.length);
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int in = nc * plane + oy * unit, out = nc * outPlane + oy * ow, first = oy * unit;
+                if (out + L > outEnd) {
+                    for (int u = 0; u < unit; u++) {
+                        if (x[in + u] > 0f) {
+                            int window = out + (u % w) / 2;
+                            dx[in + u] += argmax[window] == first + u ? 0f + dy[window] : 0f;
+                        }
+                    }
+                    continue;
+                }
+                FloatVector g = FloatVector.fromArray(S, dy, out).add(0f);
+                FloatVector at = IntVector.fromArray(I, argmax, out).convert(VectorOperators.I2F, 0)
+                        .reinterpretAsFloats();
+                int k = 0;
+                for (; k < vectors - 2; k++) {
+                    int c0 = k * L;
+                    routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero).intoArray(dx, in + c0);
+                }
+                if (vectors == 1) {
+                    routed(g, at, spread[0], first, x, dx, in, all, zero).intoArray(dx, in);
+                } else {
+                    int c0 = k * L;
+                    FloatVector before = routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero);
+                    FloatVector end = routed(g, at, spread[k + 1], first + last, x, dx, in + last, fresh, zero);
+                    end.intoArray(dx, in + last);
+                    before.intoArray(dx, in + c0);
+                }
+            }
+        }
+    }
+
+    /**
+     * dx's vector at {@code at}, plus the dy routed to it: {@code g} (dy + 0 of one row of windows) where the
+     * spread argmax {@code argmax} is the lane's plane index ({@code index} + lane), added where x &gt; 0 and
+     * {@code lanes}.
+     */
+    private static FloatVector routed(FloatVector g, FloatVector argmax, VectorShuffle<Float> spread, int index,
+                                      float[] x, float[] dx, int at, VectorMask<Float> lanes, FloatVector zero) {
+        VectorMask<Float> max = argmax.rearrange(spread).compare(VectorOperators.EQ, IOTA.add((float) index));
+        VectorMask<Float> positive = FloatVector.fromArray(S, x, at).compare(VectorOperators.GT, zero).and(lanes);
+        return FloatVector.fromArray(S, dx, at).add(zero.blend(g.rearrange(spread), max), positive);
     }
 
     // ---------------------------------------------------------------------------------------------------------
