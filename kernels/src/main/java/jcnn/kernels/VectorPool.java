@@ -37,6 +37,10 @@ final class VectorPool {
 
     /** The window starts of one plane, made once per call and shared by every plane. */
     private static final Scratch WINDOW_STARTS = new Scratch();
+    /** The array's last input rows, copied into whole vectors, for narrow rows (see maxPool2x2). */
+    private static final Scratch LAST_ROWS = new Scratch();
+    /** A narrow row's argmax vector, when it is stored lane by lane. */
+    private static final Scratch LAST_INDICES = new Scratch();
     /** Each thread's ReLU-output gradient of its planes, in the fused backward. */
     private static final Scratch RELU_GRADIENT = new Scratch();
 
@@ -115,8 +119,12 @@ final class VectorPool {
      * contiguous loads per input row, split into even and odd lanes by a two-vector rearrange: no gathers (AVX2
      * gathers a lane at a time), and the same compares and blends in the same order as the general path. A row's
      * last vector ends at the row's end, overlapping the one before it (the overlap is computed twice, to the same
-     * values). An output row narrower than a vector (pool1's 14 and pool2's 7 at 512 bits) is one vector of masked
-     * loads and stores.
+     * values). An output row narrower than a vector (pool1's 14 and pool2's 7 at 512 bits) is one vector whose
+     * loads read past the row and whose stores spill into the next rows, which are written after it; only a store
+     * that would reach past these planes' outputs (into another thread's) goes through a copy of its lanes, and the
+     * array's last rows are loaded from a zero-padded copy. Masked loads and stores there had cost more than all
+     * the rest (JDK 25, AVX-512: a masked access that reaches past its array tests its mask outside compiled code):
+     * pool1 1.75 -> 1.54 and pool2 1.63 -> 1.47 us per image (batch 16, one thread, AMD EPYC, 2026-12-02).
      */
     static boolean isPairwise(PoolShape s) {
         return s.k() == 2 && s.stride() == 2;
@@ -126,26 +134,25 @@ final class VectorPool {
     static void maxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
         boolean narrow = ow < L;
-        VectorMask<Float> first = S.indexInRange(0, 2 * ow), second = S.indexInRange(L, 2 * ow);
-        VectorMask<Float> outputs = S.indexInRange(0, ow);
-        VectorMask<Integer> outputIndices = I.indexInRange(0, ow);
+        float[] last = narrow ? LAST_ROWS.floats(w + 2 * L) : null;
+        int[] lastIndices = narrow ? LAST_INDICES.ints(L) : null;
+        int outEnd = to * outPlane;
         for (int nc = from; nc < to; nc++) {
             for (int oy = 0; oy < oh; oy++) {
                 int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
                 for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
                     int at = row + 2 * ox;
-                    FloatVector a0, a1, b0, b1;
-                    if (narrow) {   // rows shorter than a vector: masked loads of the row's 2 * ow inputs
-                        a0 = FloatVector.fromArray(S, x, at, first);
-                        a1 = FloatVector.fromArray(S, x, at + L, second);
-                        b0 = FloatVector.fromArray(S, x, at + w, first);
-                        b1 = FloatVector.fromArray(S, x, at + w + L, second);
-                    } else {
-                        a0 = FloatVector.fromArray(S, x, at);
-                        a1 = FloatVector.fromArray(S, x, at + L);
-                        b0 = FloatVector.fromArray(S, x, at + w);
-                        b1 = FloatVector.fromArray(S, x, at + w + L);
+                    float[] src = x;
+                    if (narrow && at + w + 2 * L > x.length) {   // the array's last rows: from a copy
+                        java.util.Arrays.fill(last, 0f);
+                        System.arraycopy(x, at, last, 0, x.length - at);
+                        src = last;
+                        at = 0;
                     }
+                    FloatVector a0 = FloatVector.fromArray(S, src, at);
+                    FloatVector a1 = FloatVector.fromArray(S, src, at + L);
+                    FloatVector b0 = FloatVector.fromArray(S, src, at + w);
+                    FloatVector b1 = FloatVector.fromArray(S, src, at + w + L);
                     FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
                     FloatVector max = a0.rearrange(EVEN, a1), best = start;
                     FloatVector v = a0.rearrange(ODD, a1);
@@ -164,9 +171,16 @@ final class VectorPool {
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) (w + 1)), win);
                     IntVector index = best.convert(VectorOperators.F2I, 0).reinterpretAsInts();
-                    if (narrow) {
-                        max.intoArray(y, out, outputs);
-                        index.intoArray(argmax, out, outputIndices);
+                    if (narrow) {   // see isPairwise on narrow rows
+                        if (out + L <= outEnd) {
+                            max.intoArray(y, out);
+                            index.intoArray(argmax, out);
+                        } else {   // through a copy: a lane read by index is not compiled inline either
+                            max.intoArray(last, 0);
+                            index.intoArray(lastIndices, 0);
+                            System.arraycopy(last, 0, y, out, ow);
+                            System.arraycopy(lastIndices, 0, argmax, out, ow);
+                        }
                         break;
                     }
                     max.intoArray(y, out + ox);
@@ -183,27 +197,26 @@ final class VectorPool {
     static void reluMaxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
         boolean narrow = ow < L;
-        VectorMask<Float> first = S.indexInRange(0, 2 * ow), second = S.indexInRange(L, 2 * ow);
-        VectorMask<Float> outputs = S.indexInRange(0, ow);
-        VectorMask<Integer> outputIndices = I.indexInRange(0, ow);
+        float[] last = narrow ? LAST_ROWS.floats(w + 2 * L) : null;
+        int[] lastIndices = narrow ? LAST_INDICES.ints(L) : null;
+        int outEnd = to * outPlane;
         FloatVector zero = FloatVector.zero(S);
         for (int nc = from; nc < to; nc++) {
             for (int oy = 0; oy < oh; oy++) {
                 int row = nc * plane + 2 * oy * w, out = nc * outPlane + oy * ow;
                 for (int ox = 0; ; ox = Math.min(ox + L, ow - L)) {
                     int at = row + 2 * ox;
-                    FloatVector a0, a1, b0, b1;
-                    if (narrow) {   // rows shorter than a vector: masked loads of the row's 2 * ow inputs
-                        a0 = FloatVector.fromArray(S, x, at, first);
-                        a1 = FloatVector.fromArray(S, x, at + L, second);
-                        b0 = FloatVector.fromArray(S, x, at + w, first);
-                        b1 = FloatVector.fromArray(S, x, at + w + L, second);
-                    } else {
-                        a0 = FloatVector.fromArray(S, x, at);
-                        a1 = FloatVector.fromArray(S, x, at + L);
-                        b0 = FloatVector.fromArray(S, x, at + w);
-                        b1 = FloatVector.fromArray(S, x, at + w + L);
+                    float[] src = x;
+                    if (narrow && at + w + 2 * L > x.length) {   // the array's last rows: from a copy
+                        java.util.Arrays.fill(last, 0f);
+                        System.arraycopy(x, at, last, 0, x.length - at);
+                        src = last;
+                        at = 0;
                     }
+                    FloatVector a0 = FloatVector.fromArray(S, src, at);
+                    FloatVector a1 = FloatVector.fromArray(S, src, at + L);
+                    FloatVector b0 = FloatVector.fromArray(S, src, at + w);
+                    FloatVector b1 = FloatVector.fromArray(S, src, at + w + L);
                     FloatVector start = TWO_IOTA.add((float) (2 * oy * w + 2 * ox));
                     FloatVector tap0 = a0.rearrange(EVEN, a1);
                     FloatVector max = zero.blend(tap0, tap0.compare(VectorOperators.GT, zero)), best = start;
@@ -220,9 +233,16 @@ final class VectorPool {
                     max = max.blend(v, win);
                     best = best.blend(start.add((float) (w + 1)), win);
                     IntVector index = best.convert(VectorOperators.F2I, 0).reinterpretAsInts();
-                    if (narrow) {
-                        max.intoArray(y, out, outputs);
-                        index.intoArray(argmax, out, outputIndices);
+                    if (narrow) {   // see isPairwise on narrow rows
+                        if (out + L <= outEnd) {
+                            max.intoArray(y, out);
+                            index.intoArray(argmax, out);
+                        } else {   // through a copy: a lane read by index is not compiled inline either
+                            max.intoArray(last, 0);
+                            index.intoArray(lastIndices, 0);
+                            System.arraycopy(last, 0, y, out, ow);
+                            System.arraycopy(lastIndices, 0, argmax, out, ow);
+                        }
                         break;
                     }
                     max.intoArray(y, out + ox);
