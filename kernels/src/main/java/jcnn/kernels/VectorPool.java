@@ -144,9 +144,7 @@ final class VectorPool {
                     int at = row + 2 * ox;
                     float[] src = x;
                     if (narrow && at + w + 2 * L > x.length) {   // the array's last rows: from a copy
-                        java.util.Arrays.fill(last, 0f);
-                        System.arraycopy(x, at, last, 0, x.length - at);
-                        src = last;
+                        src = lastRows(x, at, last);
                         at = 0;
                     }
                     FloatVector a0 = FloatVector.fromArray(S, src, at);
@@ -193,6 +191,13 @@ final class VectorPool {
         }
     }
 
+    /** x from {@code at} to its end, zero-padded to the length of {@code last}: whole vectors for narrow rows. */
+    private static float[] lastRows(float[] x, int at, float[] last) {
+        java.util.Arrays.fill(last, 0f);
+        System.arraycopy(x, at, last, 0, x.length - at);
+        return last;
+    }
+
     // x (n,c,h,w) planes [from, to) -> y = maxPool(relu(x)), argmax: 2x2, stride 2
     static void reluMaxPool2x2(float[] x, PoolShape s, float[] y, int[] argmax, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow;
@@ -208,9 +213,7 @@ final class VectorPool {
                     int at = row + 2 * ox;
                     float[] src = x;
                     if (narrow && at + w + 2 * L > x.length) {   // the array's last rows: from a copy
-                        java.util.Arrays.fill(last, 0f);
-                        System.arraycopy(x, at, last, 0, x.length - at);
-                        src = last;
+                        src = lastRows(x, at, last);
                         at = 0;
                     }
                     FloatVector a0 = FloatVector.fromArray(S, src, at);
