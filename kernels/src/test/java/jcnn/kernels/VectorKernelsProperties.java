@@ -165,6 +165,34 @@ class VectorKernelsProperties {
         });
     }
 
+    /**
+     * The few-rows path (A . B^T with at most FEW_ROWS rows, lanes over the rows of A, B read in place) gives the
+     * packed path's bits, whatever the tile, on 1 and 3 threads: the training step's fc1 forward takes it, so the
+     * pinned weight hashes must not see which path ran. Rows from 1 to past a vector, columns from the 8 it keeps
+     * in registers to odd counts past them, several kc slabs.
+     */
+    @Test
+    void fewRowsTimesBtGivesThePackedPathsBits() {
+        Gen<GemmCase> cases = in -> new GemmCase(range(1, VectorGemm.FEW_ROWS).generate(in),
+                range(8, 150).generate(in), range(1, 300).generate(in), false, true, bools().generate(in),
+                range(0, 3).generate(in), seeds().generate(in));
+        qt("fewRowsTimesBtGivesThePackedPathsBits", 30).forAll(cases).checkAssert(g -> {
+            Gemm packed = (tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) ->
+                    VectorGemm.packedGemm(VectorGemm.Tile.T4X3, false, tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                            c, cOff, ldc, acc, 1);
+            float[] reference = checkGemm(vector.name() + " packed", packed, false, true, g.m, g.n, g.k,
+                    g.accumulate, g.pad, new Random(g.seed));
+            for (int threads : new int[] {1, 3}) {
+                Gemm fewRows = (tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc) ->
+                        VectorGemm.fewRowsTimesBt(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, acc, threads);
+                String name = vector.name() + " few rows, threads " + threads;
+                float[] c = checkGemm(name, fewRows, false, true, g.m, g.n, g.k, g.accumulate, g.pad,
+                        new Random(g.seed));
+                Compare.assertSame(name + " against the packed path " + g, reference, c, c.length);
+            }
+        });
+    }
+
     @Test
     void sgemmCrossesEveryBlockBoundary() {
         Random r = new Random(42);
