@@ -89,9 +89,17 @@ public class PoolBench {
         return y;
     }
 
+    /** The fused backward adding into dx (a gradient that another consumer has written already). */
     @Benchmark
     public float[] fusedBackward() {
-        k.reluMaxPoolBackward(dy, argmax, x, s, dx);
+        k.reluMaxPoolBackward(dy, argmax, x, s, dx, true);
+        return dx;
+    }
+
+    /** The fused backward as the training step runs it: dx's only producer, assigned instead of zeroed and added to. */
+    @Benchmark
+    public float[] fusedBackwardAssigned() {
+        k.reluMaxPoolBackward(dy, argmax, x, s, dx, false);
         return dx;
     }
 }

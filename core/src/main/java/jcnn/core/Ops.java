@@ -103,8 +103,13 @@ public final class Ops {
         Tensor y = Tensor.resultToOverwrite(op, new int[] {s.n(), s.c(), s.oh(), s.ow()}, x);
         int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
         kernels.reluMaxPoolForward(x.data(), s, y.data(), argmax);
-        // relu'(x) at the maximum is all the ReLU's backward needs: x itself is kept, its ReLU output never made
-        y.onBackward(dy -> kernels.reluMaxPoolBackward(dy, argmax, x.data(), s, x.grad()));
+        // relu'(x) at the maximum is all the ReLU's backward needs: x itself is kept, its ReLU output never made.
+        // x's gradient is assigned where this is its first producer (a convolution's output: its only one).
+        y.onBackward(dy -> {
+            float[] assigned = x.gradToAssign();
+            kernels.reluMaxPoolBackward(dy, argmax, x.data(), s, assigned != null ? assigned : x.grad(),
+                    assigned == null);
+        });
         return y;
     }
 

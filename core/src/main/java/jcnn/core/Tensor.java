@@ -262,6 +262,22 @@ public final class Tensor {
         return grad;
     }
 
+    /**
+     * For a backward closure that writes every element of this tensor's gradient: when nothing has written that
+     * gradient yet, its buffer with unspecified contents, for the closure to assign (the first producer of an op
+     * output's gradient, and in a CNN usually the only one: assigning saves filling the buffer with zeros and
+     * reading them back); null when the gradient exists already (another consumer has added to it, or it was
+     * read, or it is a leaf's, which adds up over passes), and then the closure adds into {@link #grad()}. The
+     * values it assigns must be those that adding into zeros gives, bit for bit.
+     */
+    public float[] gradToAssign() {
+        if (!requiresGrad || op == null || grad != null) {
+            return null;
+        }
+        grad = pooled ? BufferPool.floatsToOverwrite(data.length) : new float[data.length];
+        return grad;
+    }
+
     /** Sets the gradient to zero (the explicit step between training iterations). */
     public void zeroGrad() {
         if (grad != null) {

@@ -76,6 +76,52 @@ class FusedOpsProperties {
         });
     }
 
+    /**
+     * The fused pool assigns its input's gradient where it is that gradient's only producer
+     * ({@link Tensor#gradToAssign}) and adds into it where another consumer wrote first: either way the leaf
+     * receives the unfused pair's gradient bit for bit, also when the pooled buffer it is assigned into holds an
+     * earlier pass's values (the second pass in the same pool).
+     */
+    @Test
+    void aGradientWithOneProducerIsAssignedAndWithTwoIsAdded() {
+        Random rng = new Random(5);
+        int[] shape = {2, 3, 8, 10};
+        float[] data = tiesAndNaNs(rng, 2 * 3 * 8 * 10), r = new float[2 * 3 * 4 * 5], r2 = new float[data.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < r2.length; i++) {
+            r2[i] = (float) rng.nextGaussian();
+        }
+        for (Kernels kernels : new Kernels[] {KernelProvider.scalar(), KernelProvider.vector(-1, 2)}) {
+            for (boolean twoConsumers : new boolean[] {false, true}) {
+                BufferPool pool = new BufferPool();
+                float[] unfused = leafGradient(kernels, pool, false, twoConsumers, data, shape, r, r2);
+                for (int pass = 0; pass < 2; pass++) {
+                    float[] fused = leafGradient(kernels, pool, true, twoConsumers, data, shape, r, r2);
+                    assertBitsEqual(kernels.name() + (twoConsumers ? ", two consumers" : ", one consumer")
+                            + ", pass " + pass + ": dx", unfused, fused);
+                }
+            }
+        }
+    }
+
+    /** dL/d(leaf) for L = sum(pool(relu(x)) * r) [+ sum(relu(x) * r2)], x = reshape(leaf): an op's output. */
+    private static float[] leafGradient(Kernels kernels, BufferPool pool, boolean fused, boolean twoConsumers,
+                                        float[] data, int[] shape, float[] r, float[] r2) {
+        try (Engine.Scope scope = Engine.using(kernels); BufferPool.Scope buffers = pool.open()) {
+            Tensor leaf = Tensor.of(data.clone(), shape).requiresGrad(true);
+            Tensor x = Ops.reshape(leaf, shape);
+            Tensor y = fused ? Ops.reluMaxPool2d(x, 2, 2) : Ops.maxPool2d(Ops.relu(x), 2, 2);
+            Tensor loss = Ops.sum(Ops.mul(y, Tensor.of(r.clone(), y.shape())));
+            if (twoConsumers) {
+                loss = Ops.add(loss, Ops.sum(Ops.mul(Ops.relu(x), Tensor.of(r2.clone(), shape))));
+            }
+            loss.backward();
+            return leaf.grad().clone();
+        }
+    }
+
     @Test
     void reshapeSharesItsInputsValuesAndStillPassesTheGradientBack() {
         Tensor x = Tensor.randn(new Random(2), 2, 3, 4).requiresGrad(true);

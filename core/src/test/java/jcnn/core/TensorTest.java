@@ -191,4 +191,19 @@ class TensorTest {
         assertTrue(Ops.linear(x, Tensor.randn(new Random(3), 4, 3), null).inputs().isEmpty(),
                 "no input needs a gradient: nothing recorded");
     }
+
+    @Test
+    void onlyAnOpOutputsUnwrittenGradientIsOfferedForAssignment() {
+        Tensor leaf = Tensor.randn(new Random(3), 2, 3).requiresGrad(true);
+        assertNull(leaf.gradToAssign(), "a leaf's gradient adds up over passes: never assigned");
+        Tensor y = Ops.relu(leaf);
+        float[] assigned = y.gradToAssign();
+        assertEquals(6, assigned.length);
+        assertSame(assigned, y.grad(), "the assigned buffer is the gradient");
+        assertNull(y.gradToAssign(), "once written, a later producer adds into it");
+        Tensor read = Ops.relu(leaf);
+        read.grad();
+        assertNull(read.gradToAssign(), "a gradient that was read (and so allocated as zeros) is added to");
+        assertNull(Ops.relu(Tensor.randn(new Random(4), 2)).gradToAssign(), "no gradient required");
+    }
 }

@@ -130,9 +130,12 @@ public interface Kernels {
      * The backward of {@link #reluMaxPoolForward}: each dy goes to its window's maximum, where x there is &gt; 0.
      * <pre>dy (n,c,oh,ow), argmax (n,c,oh,ow), x (n,c,h,w) -> dx (n,c,h,w) += relu'(x) * routed dy</pre>
      * Exactly what {@link #maxPoolBackward} into a zeroed buffer followed by {@link #reluBackward} adds to dx,
-     * bit for bit (overlapping windows sum their contributions first, as they do in that buffer).
+     * bit for bit (overlapping windows sum their contributions first, as they do in that buffer). With
+     * {@code accumulate} false dx's contents are ignored and every element is written: exactly the values that
+     * adding into a zero-filled dx gives, without the fill and without reading dx (the gradient's single producer,
+     * {@code Tensor.gradToAssign}).
      */
-    void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx);
+    void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, boolean accumulate);
 
     // ---------------------------------------------------------------------------------------------------------
     // Average pooling, batch normalisation and dropout: the layers of the deeper models

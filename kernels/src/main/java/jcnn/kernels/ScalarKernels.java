@@ -273,10 +273,14 @@ public final class ScalarKernels implements Kernels {
         return v > 0f ? v : 0f;
     }
 
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, into zeros, when not accumulating)
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
+                                    boolean accumulate) {
         int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
+        if (!accumulate) {
+            java.util.Arrays.fill(dx, 0, s.n() * s.c() * plane, 0f);
+        }
         // Plane by plane, the ReLU output's gradient as the unfused ops build it: zeros, dy added at each
         // window's maximum (in output order), then passed on where x > 0.
         float[] dRelu = RELU_GRADIENT_PLANE.floats(plane);

@@ -233,9 +233,10 @@ public final class TimedKernels implements Kernels {
     }
 
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
+                                    boolean accumulate) {
         long t = System.nanoTime();
-        delegate.reluMaxPoolBackward(dy, argmax, x, s, dx);
+        delegate.reluMaxPoolBackward(dy, argmax, x, s, dx, accumulate);
         record(Category.POOLING, t);
     }
 

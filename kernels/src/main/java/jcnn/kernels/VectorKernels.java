@@ -129,8 +129,9 @@ public final class VectorKernels implements Kernels {
 
     // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
-        VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, threads);
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
+                                    boolean accumulate) {
+        VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, accumulate, threads);
     }
 
     // x (n,c,h,w) -> y (n,c,oh,ow)

@@ -71,16 +71,20 @@ final class VectorPool {
         });
     }
 
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
-    static void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int threads) {
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, into zeros, when not accumulating)
+    static void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
+                                    boolean accumulate, int threads) {
         // Each thread routes dy into a zeroed buffer of its planes, then adds it where x > 0: the unfused pair's
         // own arithmetic, so bit-identical for any window, stride and thread count.
         Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
             if (tilesExactly(s)) {
-                reluMaxPoolBackward2x2(dy, argmax, x, s, dx, from, to);
+                reluMaxPoolBackward2x2(dy, argmax, x, s, dx, accumulate, from, to);
             } else {
-                reluMaxPoolBackward(dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * s.h() * s.w()), dx,
-                        from, to);
+                int plane = s.h() * s.w();
+                if (!accumulate) {
+                    java.util.Arrays.fill(dx, from * plane, to * plane, 0f);
+                }
+                reluMaxPoolBackward(dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * plane), dx, from, to);
             }
         });
     }
@@ -410,10 +414,14 @@ final class VectorPool {
      * scalar scatter of dy and a second pass over dx: per image, pool1 4.5 -> 3.0 us and pool2 2.0 -> 1.65 us
      * (batch 16, one thread, JDK 25, AMD EPYC with AVX-512, 2026-12-02). What is left is memory traffic: at the
      * training step's chunk of 16 images, pool1's x and dx are 800 KB each, more than the L2 holds with the rest.
+     *
+     * <p>Not accumulating (dx's first and only producer), each lane is written, not added: the value a zeroed dx
+     * would get ({@code +0 + c} is {@code c} for every c here, since {@code dy + 0} is never -0), and dx is neither
+     * filled beforehand nor read, which saves two of the four passes over those 800 KB.
      */
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
-    static void reluMaxPoolBackward2x2(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int from,
-                                       int to) {
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, when not accumulating)
+    static void reluMaxPoolBackward2x2(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
+                                       boolean accumulate, int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
         int vectors = (unit + L - 1) / L, last = unit - L, overlap = vectors * L - unit;
         @SuppressWarnings("unchecked")
@@ -433,7 +441,10 @@ final class VectorPool {
                     for (int u = 0; u < unit; u++) {
                         if (x[in + u] > 0f) {
                             int window = out + (u % w) / 2;
-                            dx[in + u] += argmax[window] == first + u ? 0f + dy[window] : 0f;
+                            float g = argmax[window] == first + u ? 0f + dy[window] : 0f;
+                            dx[in + u] = accumulate ? dx[in + u] + g : g;
+                        } else if (!accumulate) {
+                            dx[in + u] = 0f;
                         }
                     }
                     continue;
@@ -444,14 +455,17 @@ final class VectorPool {
                 int k = 0;
                 for (; k < vectors - 2; k++) {
                     int c0 = k * L;
-                    routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero).intoArray(dx, in + c0);
+                    routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero, accumulate)
+                            .intoArray(dx, in + c0);
                 }
                 if (vectors == 1) {
-                    routed(g, at, spread[0], first, x, dx, in, all, zero).intoArray(dx, in);
+                    routed(g, at, spread[0], first, x, dx, in, all, zero, accumulate).intoArray(dx, in);
                 } else {
                     int c0 = k * L;
-                    FloatVector before = routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero);
-                    FloatVector end = routed(g, at, spread[k + 1], first + last, x, dx, in + last, fresh, zero);
+                    FloatVector before = routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero,
+                            accumulate);
+                    FloatVector end = routed(g, at, spread[k + 1], first + last, x, dx, in + last, fresh, zero,
+                            accumulate);
                     end.intoArray(dx, in + last);
                     before.intoArray(dx, in + c0);
                 }
@@ -462,13 +476,16 @@ final class VectorPool {
     /**
      * dx's vector at {@code at}, plus the dy routed to it: {@code g} (dy + 0 of one row of windows) where the
      * spread argmax {@code argmax} is the lane's plane index ({@code index} + lane), added where x &gt; 0 and
-     * {@code lanes}.
+     * {@code lanes}. Not accumulating, that dy where x &gt; 0 and +0 elsewhere, and dx is not read (the lanes
+     * outside {@code lanes} are then +0 too: the caller stores the overlapping vector over them afterwards).
      */
     private static FloatVector routed(FloatVector g, FloatVector argmax, VectorShuffle<Float> spread, int index,
-                                      float[] x, float[] dx, int at, VectorMask<Float> lanes, FloatVector zero) {
+                                      float[] x, float[] dx, int at, VectorMask<Float> lanes, FloatVector zero,
+                                      boolean accumulate) {
         VectorMask<Float> max = argmax.rearrange(spread).compare(VectorOperators.EQ, IOTA.add((float) index));
         VectorMask<Float> positive = FloatVector.fromArray(S, x, at).compare(VectorOperators.GT, zero).and(lanes);
-        return FloatVector.fromArray(S, dx, at).add(zero.blend(g.rearrange(spread), max), positive);
+        FloatVector routedDy = zero.blend(g.rearrange(spread), max);
+        return accumulate ? FloatVector.fromArray(S, dx, at).add(routedDy, positive) : zero.blend(routedDy, positive);
     }
 
     // ---------------------------------------------------------------------------------------------------------

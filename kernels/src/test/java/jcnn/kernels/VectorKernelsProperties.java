@@ -713,10 +713,13 @@ class VectorKernelsProperties {
             float[] dx = new float[s.inputSize()], fdx = new float[dx.length];
             unfusedReluMaxPool(x, dy, s, y, argmax, dx);
             vector.reluMaxPoolForward(x, s, vy, vargmax);
-            vector.reluMaxPoolBackward(dy, vargmax, x, s, fdx);
+            vector.reluMaxPoolBackward(dy, vargmax, x, s, fdx, true);
             Compare.assertSame(vector.name() + " reluMaxPool y " + s, y, vy, y.length);
             Compare.assertSame(vector.name() + " reluMaxPool argmax " + s, argmax, vargmax, argmax.length);
             Compare.assertSame(vector.name() + " reluMaxPool dx " + s, dx, fdx, dx.length);
+            float[] assigned = tiesAndNaNs(r, dx.length);   // not accumulating: whatever dx held is overwritten
+            vector.reluMaxPoolBackward(dy, vargmax, x, s, assigned, false);
+            Compare.assertSame(vector.name() + " reluMaxPool dx assigned " + s, dx, assigned, dx.length);
         });
     }
 
@@ -744,18 +747,21 @@ class VectorKernelsProperties {
             Random r = new Random(g.seed);
             float[] x = tiesAndNaNs(r, s.inputSize()), dy = Compare.random(r, s.outputSize());
             float[] dx0 = tiesAndNaNs(r, s.inputSize());
-            float[] y = new float[s.outputSize()], dx = dx0.clone();
+            float[] y = new float[s.outputSize()], dx = dx0.clone(), intoZeros = new float[dx.length];
             int[] argmax = new int[s.outputSize()];
             unfusedReluMaxPool(x, dy, s, y, argmax, dx);
+            unfusedReluMaxPool(x, dy, s, y, argmax, intoZeros);
             for (Kernels kernels : new Kernels[] {scalar, vector, new VectorKernels(2)}) {
-                float[] fy = new float[y.length], fdx = dx0.clone();
+                float[] fy = new float[y.length], fdx = dx0.clone(), assigned = tiesAndNaNs(r, dx.length);
                 int[] fargmax = new int[argmax.length];
                 kernels.reluMaxPoolForward(x, s, fy, fargmax);
-                kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx);
+                kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx, true);
+                kernels.reluMaxPoolBackward(dy, fargmax, x, s, assigned, false);
                 String what = kernels.name() + " reluMaxPool " + s;
                 Compare.assertSame(what + " y", y, fy, y.length);
                 Compare.assertSame(what + " argmax", argmax, fargmax, argmax.length);
                 Compare.assertSame(what + " dx", dx, fdx, dx.length);
+                Compare.assertSame(what + " dx assigned", intoZeros, assigned, dx.length);
             }
         });
     }
@@ -775,14 +781,17 @@ class VectorKernelsProperties {
             unfusedReluMaxPool(x, dy, s, y, argmax, dx);
             for (int threads = 1; threads <= 3; threads++) {
                 Kernels v = new VectorKernels(threads);
-                float[] vy = new float[y.length], vdx = new float[dx.length];
+                float[] vy = new float[y.length], vdx = new float[dx.length], assigned = new float[dx.length];
+                java.util.Arrays.fill(assigned, Float.NaN);
                 int[] vargmax = new int[argmax.length];
                 v.reluMaxPoolForward(x, s, vy, vargmax);
-                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx);
+                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx, true);
+                v.reluMaxPoolBackward(dy, vargmax, x, s, assigned, false);
                 String what = s + " threads " + threads;
                 Compare.assertSame("reluMaxPool y, " + what, y, vy, y.length);
                 Compare.assertSame("reluMaxPool argmax, " + what, argmax, vargmax, argmax.length);
                 Compare.assertSame("reluMaxPool dx, " + what, dx, vdx, dx.length);
+                Compare.assertSame("reluMaxPool dx assigned, " + what, dx, assigned, dx.length);
             }
         }
     }
