@@ -13,8 +13,8 @@ public class PoolAssignProf {
             for (int i = 0; i < dy.length; i++) dy[i] = (float) r.nextGaussian();
             int[] am = new int[s.outputSize()];
             k.reluMaxPoolForward(x, s, y, am);
-            Runnable fillAdd = () -> { Arrays.fill(dx, 0f); k.reluMaxPoolBackward(dy, am, x, s, dx, true); };
-            Runnable assign = () -> k.reluMaxPoolBackward(dy, am, x, s, dx, false);
+            Runnable fillAdd = () -> { Arrays.fill(dx, 0f); k.reluMaxPoolBackward(dy, am, x, s, dx); };
+            Runnable assign = () -> k.reluMaxPoolBackwardAssign(dy, am, y, s, dx);
             double[] best = {1e9, 1e9};
             long warm = System.nanoTime() + 8_000_000_000L;
             while (System.nanoTime() < warm) { fillAdd.run(); assign.run(); }

@@ -92,14 +92,14 @@ public class PoolBench {
     /** The fused backward adding into dx (a gradient that another consumer has written already). */
     @Benchmark
     public float[] fusedBackward() {
-        k.reluMaxPoolBackward(dy, argmax, x, s, dx, true);
+        k.reluMaxPoolBackward(dy, argmax, x, s, dx);
         return dx;
     }
 
     /** The fused backward as the training step runs it: dx's only producer, assigned instead of zeroed and added to. */
     @Benchmark
     public float[] fusedBackwardAssigned() {
-        k.reluMaxPoolBackward(dy, argmax, x, s, dx, false);
+        k.reluMaxPoolBackwardAssign(dy, argmax, y, s, dx);
         return dx;
     }
 }

@@ -117,12 +117,12 @@ public final class StepCpuTime {
         ops.put("conv1 forward", () -> k.conv2dForward(x1, w1, b1, y1, c1));
         ops.put("conv1 dW, db", () -> k.conv2dBackward(dy1, x1, w1, null, dw1, db1, c1));
         ops.put("relu+pool1 forward", () -> k.reluMaxPoolForward(y1, p1, py1, am1));
-        ops.put("relu+pool1 backward", () -> k.reluMaxPoolBackward(pdy1, am1, y1, p1, pdx1, false));
+        ops.put("relu+pool1 backward", () -> k.reluMaxPoolBackwardAssign(pdy1, am1, py1, p1, pdx1));
         ops.put("conv2 forward", () -> k.conv2dForward(x2, w2, b2, y2, c2));
         ops.put("conv2 dX", () -> k.conv2dBackward(dy2, x2, w2, dx2, null, null, c2));
         ops.put("conv2 dW, db", () -> k.conv2dBackward(dy2, x2, w2, null, dw2, db2, c2));
         ops.put("relu+pool2 forward", () -> k.reluMaxPoolForward(y2, p2, py2, am2));
-        ops.put("relu+pool2 backward", () -> k.reluMaxPoolBackward(pdy2, am2, y2, p2, pdx2, false));
+        ops.put("relu+pool2 backward", () -> k.reluMaxPoolBackwardAssign(pdy2, am2, py2, p2, pdx2));
         return ops;
     }
 

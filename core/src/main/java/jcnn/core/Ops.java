@@ -104,11 +104,15 @@ public final class Ops {
         int[] argmax = BufferPool.ints(s.outputSize());   // saved for backward: where each window's maximum was
         kernels.reluMaxPoolForward(x.data(), s, y.data(), argmax);
         // relu'(x) at the maximum is all the ReLU's backward needs: x itself is kept, its ReLU output never made.
-        // x's gradient is assigned where this is its first producer (a convolution's output: its only one).
+        // x's gradient is assigned where this is its first producer (a convolution's output: its only one), and
+        // then from y, without reading x.
         y.onBackward(dy -> {
             float[] assigned = x.gradToAssign();
-            kernels.reluMaxPoolBackward(dy, argmax, x.data(), s, assigned != null ? assigned : x.grad(),
-                    assigned == null);
+            if (assigned != null) {
+                kernels.reluMaxPoolBackwardAssign(dy, argmax, y.data(), s, assigned);
+            } else {
+                kernels.reluMaxPoolBackward(dy, argmax, x.data(), s, x.grad());
+            }
         });
         return y;
     }

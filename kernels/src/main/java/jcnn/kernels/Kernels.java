@@ -130,12 +130,19 @@ public interface Kernels {
      * The backward of {@link #reluMaxPoolForward}: each dy goes to its window's maximum, where x there is &gt; 0.
      * <pre>dy (n,c,oh,ow), argmax (n,c,oh,ow), x (n,c,h,w) -> dx (n,c,h,w) += relu'(x) * routed dy</pre>
      * Exactly what {@link #maxPoolBackward} into a zeroed buffer followed by {@link #reluBackward} adds to dx,
-     * bit for bit (overlapping windows sum their contributions first, as they do in that buffer). With
-     * {@code accumulate} false dx's contents are ignored and every element is written: exactly the values that
-     * adding into a zero-filled dx gives, without the fill and without reading dx (the gradient's single producer,
-     * {@code Tensor.gradToAssign}).
+     * bit for bit (overlapping windows sum their contributions first, as they do in that buffer).
      */
-    void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, boolean accumulate);
+    void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx);
+
+    /**
+     * {@link #reluMaxPoolBackward} into a dx that nothing has written yet (the gradient's only producer, {@code
+     * Tensor.gradToAssign}): every element of dx is written, whatever it held, with exactly the values that adding
+     * into zeros gives. It reads the pooled output y instead of x: at a window's maximum x &gt; 0 exactly when
+     * y &gt; 0 there, and everywhere else the routed gradient is +0 whatever x is, so the op's largest array is
+     * not read at all.
+     * <pre>dy (n,c,oh,ow), argmax (n,c,oh,ow), y (n,c,oh,ow) -> dx (n,c,h,w) = relu'(x) * routed dy</pre>
+     */
+    void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx);
 
     // ---------------------------------------------------------------------------------------------------------
     // Average pooling, batch normalisation and dropout: the layers of the deeper models

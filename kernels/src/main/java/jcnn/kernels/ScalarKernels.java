@@ -273,14 +273,10 @@ public final class ScalarKernels implements Kernels {
         return v > 0f ? v : 0f;
     }
 
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, into zeros, when not accumulating)
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
-                                    boolean accumulate) {
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
         int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
-        if (!accumulate) {
-            java.util.Arrays.fill(dx, 0, s.n() * s.c() * plane, 0f);
-        }
         // Plane by plane, the ReLU output's gradient as the unfused ops build it: zeros, dy added at each
         // window's maximum (in output order), then passed on where x > 0.
         float[] dRelu = RELU_GRADIENT_PLANE.floats(plane);
@@ -294,6 +290,23 @@ public final class ScalarKernels implements Kernels {
             for (int i = 0; i < plane; i++) {
                 if (x[base + i] > 0f) {
                     dx[base + i] += dRelu[i];
+                }
+            }
+        }
+    }
+
+    // dy (n,c,oh,ow), argmax, y (n,c,oh,ow) -> dx (n,c,h,w) =
+    @Override
+    public void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx) {
+        int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
+        // What reluMaxPoolBackward adds into zeros: dy summed at each maximum in output order, where the
+        // window's maximum is above zero (there relu'(x) = 1; elsewhere dx stays +0).
+        java.util.Arrays.fill(dx, 0, s.n() * s.c() * plane, 0f);
+        for (int nc = 0; nc < s.n() * s.c(); nc++) {
+            for (int p = 0; p < outPlane; p++) {
+                int out = nc * outPlane + p;
+                if (y[out] > 0f) {
+                    dx[nc * plane + argmax[out]] += dy[out];
                 }
             }
         }

@@ -233,10 +233,16 @@ public final class TimedKernels implements Kernels {
     }
 
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
-                                    boolean accumulate) {
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
         long t = System.nanoTime();
-        delegate.reluMaxPoolBackward(dy, argmax, x, s, dx, accumulate);
+        delegate.reluMaxPoolBackward(dy, argmax, x, s, dx);
+        record(Category.POOLING, t);
+    }
+
+    @Override
+    public void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx) {
+        long t = System.nanoTime();
+        delegate.reluMaxPoolBackwardAssign(dy, argmax, y, s, dx);
         record(Category.POOLING, t);
     }
 

@@ -129,9 +129,14 @@ public final class VectorKernels implements Kernels {
 
     // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
     @Override
-    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
-                                    boolean accumulate) {
-        VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, accumulate, threads);
+    public void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx) {
+        VectorPool.reluMaxPoolBackward(dy, argmax, x, s, dx, threads);
+    }
+
+    // dy (n,c,oh,ow), argmax, y (n,c,oh,ow) -> dx (n,c,h,w) =
+    @Override
+    public void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx) {
+        VectorPool.reluMaxPoolBackwardAssign(dy, argmax, y, s, dx, threads);
     }
 
     // x (n,c,h,w) -> y (n,c,oh,ow)

@@ -71,20 +71,28 @@ final class VectorPool {
         });
     }
 
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, into zeros, when not accumulating)
-    static void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
-                                    boolean accumulate, int threads) {
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    static void reluMaxPoolBackward(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int threads) {
         // Each thread routes dy into a zeroed buffer of its planes, then adds it where x > 0: the unfused pair's
         // own arithmetic, so bit-identical for any window, stride and thread count.
         Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
             if (tilesExactly(s)) {
-                reluMaxPoolBackward2x2(dy, argmax, x, s, dx, accumulate, from, to);
+                reluMaxPoolBackward2x2(dy, argmax, x, s, dx, from, to);
             } else {
-                int plane = s.h() * s.w();
-                if (!accumulate) {
-                    java.util.Arrays.fill(dx, from * plane, to * plane, 0f);
-                }
-                reluMaxPoolBackward(dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * plane), dx, from, to);
+                reluMaxPoolBackward(dy, argmax, x, s, RELU_GRADIENT.floats((to - from) * s.h() * s.w()), dx,
+                        from, to);
+            }
+        });
+    }
+
+    // dy (n,c,oh,ow), argmax, y (n,c,oh,ow) -> dx (n,c,h,w) =
+    static void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx,
+                                          int threads) {
+        Parallel.forRange(poolThreads(s, threads), s.n() * s.c(), (from, to) -> {
+            if (tilesExactly(s)) {
+                reluMaxPoolBackwardAssign2x2(dy, argmax, y, s, dx, from, to);
+            } else {
+                reluMaxPoolBackwardAssign(dy, argmax, y, s, dx, from, to);
             }
         });
     }
@@ -414,14 +422,10 @@ final class VectorPool {
      * scalar scatter of dy and a second pass over dx: per image, pool1 4.5 -> 3.0 us and pool2 2.0 -> 1.65 us
      * (batch 16, one thread, JDK 25, AMD EPYC with AVX-512, 2026-12-02). What is left is memory traffic: at the
      * training step's chunk of 16 images, pool1's x and dx are 800 KB each, more than the L2 holds with the rest.
-     *
-     * <p>Not accumulating (dx's first and only producer), each lane is written, not added: the value a zeroed dx
-     * would get ({@code +0 + c} is {@code c} for every c here, since {@code dy + 0} is never -0), and dx is neither
-     * filled beforehand nor read, which saves two of the four passes over those 800 KB.
      */
-    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) += (or =, when not accumulating)
-    static void reluMaxPoolBackward2x2(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx,
-                                       boolean accumulate, int from, int to) {
+    // dy (n,c,oh,ow), argmax, x (n,c,h,w) -> dx (n,c,h,w) +=
+    static void reluMaxPoolBackward2x2(float[] dy, int[] argmax, float[] x, PoolShape s, float[] dx, int from,
+                                       int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
         int vectors = (unit + L - 1) / L, last = unit - L, overlap = vectors * L - unit;
         @SuppressWarnings("unchecked")
@@ -441,10 +445,7 @@ final class VectorPool {
                     for (int u = 0; u < unit; u++) {
                         if (x[in + u] > 0f) {
                             int window = out + (u % w) / 2;
-                            float g = argmax[window] == first + u ? 0f + dy[window] : 0f;
-                            dx[in + u] = accumulate ? dx[in + u] + g : g;
-                        } else if (!accumulate) {
-                            dx[in + u] = 0f;
+                            dx[in + u] += argmax[window] == first + u ? 0f + dy[window] : 0f;
                         }
                     }
                     continue;
@@ -455,17 +456,14 @@ final class VectorPool {
                 int k = 0;
                 for (; k < vectors - 2; k++) {
                     int c0 = k * L;
-                    routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero, accumulate)
-                            .intoArray(dx, in + c0);
+                    routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero).intoArray(dx, in + c0);
                 }
                 if (vectors == 1) {
-                    routed(g, at, spread[0], first, x, dx, in, all, zero, accumulate).intoArray(dx, in);
+                    routed(g, at, spread[0], first, x, dx, in, all, zero).intoArray(dx, in);
                 } else {
                     int c0 = k * L;
-                    FloatVector before = routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero,
-                            accumulate);
-                    FloatVector end = routed(g, at, spread[k + 1], first + last, x, dx, in + last, fresh, zero,
-                            accumulate);
+                    FloatVector before = routed(g, at, spread[k], first + c0, x, dx, in + c0, all, zero);
+                    FloatVector end = routed(g, at, spread[k + 1], first + last, x, dx, in + last, fresh, zero);
                     end.intoArray(dx, in + last);
                     before.intoArray(dx, in + c0);
                 }
@@ -474,18 +472,80 @@ final class VectorPool {
     }
 
     /**
+     * {@link #reluMaxPoolBackward} into zeros, planes [from, to), any window: dx filled with +0, then each dy added
+     * at its window's maximum in output order where that maximum is above zero (ScalarKernels' twin, per plane
+     * range). The sums are the reference's: {@code (+0 + dy1) + dy2 ...} at a maximum, +0 elsewhere.
+     */
+    // dy (n,c,oh,ow), argmax, y (n,c,oh,ow) -> dx (n,c,h,w) =
+    static void reluMaxPoolBackwardAssign(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx, int from,
+                                          int to) {
+        int outPlane = s.oh() * s.ow(), plane = s.h() * s.w();
+        java.util.Arrays.fill(dx, from * plane, to * plane, 0f);
+        for (int nc = from; nc < to; nc++) {
+            for (int o = nc * outPlane, end = o + outPlane; o < end; o++) {
+                if (y[o] > 0f) {
+                    dx[nc * plane + argmax[o]] += dy[o];
+                }
+            }
+        }
+    }
+
+    /**
+     * The assigning twin of {@link #reluMaxPoolBackward2x2}, when 2x2 windows tile the plane: each lane of dx is
+     * written once with {@code dy + 0} where it is its window's maximum and the window's pooled y is above zero,
+     * +0 elsewhere, which is what the accumulating kernel adds into zeros ({@code +0 + (dy + 0)} is
+     * {@code dy + 0}). A window whose y is not above zero gets the argmax -1, which no lane matches; so x is not
+     * read and dx is neither filled nor read: of the accumulating kernel's passes over the planes (x, dx read, dx
+     * written) one is left. The overlapping last vector of a unit computes the same lanes as the one before it,
+     * so the stores may come in any order.
+     */
+    // dy (n,c,oh,ow), argmax, y (n,c,oh,ow) -> dx (n,c,h,w) =
+    static void reluMaxPoolBackwardAssign2x2(float[] dy, int[] argmax, float[] y, PoolShape s, float[] dx,
+                                             int from, int to) {
+        int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
+        int vectors = (unit + L - 1) / L, last = unit - L;
+        @SuppressWarnings("unchecked")
+        VectorShuffle<Float>[] spread = new VectorShuffle[vectors];
+        for (int k = 0; k < vectors; k++) {
+            int c0 = Math.min(k * L, last);
+            spread[k] = VectorShuffle.fromOp(S, i -> ((c0 + i) % w) / 2);
+        }
+        FloatVector zero = FloatVector.zero(S), none = FloatVector.broadcast(S, -1f);
+        int outEnd = Math.min(Math.min(dy.length, argmax.length), y.length);
+        for (int nc = from; nc < to; nc++) {
+            for (int oy = 0; oy < oh; oy++) {
+                int in = nc * plane + oy * unit, out = nc * outPlane + oy * ow, first = oy * unit;
+                if (out + L > outEnd) {
+                    for (int u = 0; u < unit; u++) {
+                        int window = out + (u % w) / 2;
+                        dx[in + u] = argmax[window] == first + u && y[window] > 0f ? 0f + dy[window] : 0f;
+                    }
+                    continue;
+                }
+                FloatVector g = FloatVector.fromArray(S, dy, out).add(0f);
+                VectorMask<Float> live = FloatVector.fromArray(S, y, out).compare(VectorOperators.GT, zero);
+                FloatVector at = none.blend(IntVector.fromArray(I, argmax, out).convert(VectorOperators.I2F, 0)
+                        .reinterpretAsFloats(), live);
+                for (int k = 0; k < vectors; k++) {
+                    int c0 = Math.min(k * L, last);
+                    VectorMask<Float> max = at.rearrange(spread[k])
+                            .compare(VectorOperators.EQ, IOTA.add((float) (first + c0)));
+                    zero.blend(g.rearrange(spread[k]), max).intoArray(dx, in + c0);
+                }
+            }
+        }
+    }
+
+    /**
      * dx's vector at {@code at}, plus the dy routed to it: {@code g} (dy + 0 of one row of windows) where the
      * spread argmax {@code argmax} is the lane's plane index ({@code index} + lane), added where x &gt; 0 and
-     * {@code lanes}. Not accumulating, that dy where x &gt; 0 and +0 elsewhere, and dx is not read (the lanes
-     * outside {@code lanes} are then +0 too: the caller stores the overlapping vector over them afterwards).
+     * {@code lanes}.
      */
     private static FloatVector routed(FloatVector g, FloatVector argmax, VectorShuffle<Float> spread, int index,
-                                      float[] x, float[] dx, int at, VectorMask<Float> lanes, FloatVector zero,
-                                      boolean accumulate) {
+                                      float[] x, float[] dx, int at, VectorMask<Float> lanes, FloatVector zero) {
         VectorMask<Float> max = argmax.rearrange(spread).compare(VectorOperators.EQ, IOTA.add((float) index));
         VectorMask<Float> positive = FloatVector.fromArray(S, x, at).compare(VectorOperators.GT, zero).and(lanes);
-        FloatVector routedDy = zero.blend(g.rearrange(spread), max);
-        return accumulate ? FloatVector.fromArray(S, dx, at).add(routedDy, positive) : zero.blend(routedDy, positive);
+        return FloatVector.fromArray(S, dx, at).add(zero.blend(g.rearrange(spread), max), positive);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -713,12 +713,12 @@ class VectorKernelsProperties {
             float[] dx = new float[s.inputSize()], fdx = new float[dx.length];
             unfusedReluMaxPool(x, dy, s, y, argmax, dx);
             vector.reluMaxPoolForward(x, s, vy, vargmax);
-            vector.reluMaxPoolBackward(dy, vargmax, x, s, fdx, true);
+            vector.reluMaxPoolBackward(dy, vargmax, x, s, fdx);
             Compare.assertSame(vector.name() + " reluMaxPool y " + s, y, vy, y.length);
             Compare.assertSame(vector.name() + " reluMaxPool argmax " + s, argmax, vargmax, argmax.length);
             Compare.assertSame(vector.name() + " reluMaxPool dx " + s, dx, fdx, dx.length);
             float[] assigned = tiesAndNaNs(r, dx.length);   // not accumulating: whatever dx held is overwritten
-            vector.reluMaxPoolBackward(dy, vargmax, x, s, assigned, false);
+            vector.reluMaxPoolBackwardAssign(dy, vargmax, vy, s, assigned);
             Compare.assertSame(vector.name() + " reluMaxPool dx assigned " + s, dx, assigned, dx.length);
         });
     }
@@ -755,8 +755,8 @@ class VectorKernelsProperties {
                 float[] fy = new float[y.length], fdx = dx0.clone(), assigned = tiesAndNaNs(r, dx.length);
                 int[] fargmax = new int[argmax.length];
                 kernels.reluMaxPoolForward(x, s, fy, fargmax);
-                kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx, true);
-                kernels.reluMaxPoolBackward(dy, fargmax, x, s, assigned, false);
+                kernels.reluMaxPoolBackward(dy, fargmax, x, s, fdx);
+                kernels.reluMaxPoolBackwardAssign(dy, fargmax, fy, s, assigned);
                 String what = kernels.name() + " reluMaxPool " + s;
                 Compare.assertSame(what + " y", y, fy, y.length);
                 Compare.assertSame(what + " argmax", argmax, fargmax, argmax.length);
@@ -785,8 +785,8 @@ class VectorKernelsProperties {
                 java.util.Arrays.fill(assigned, Float.NaN);
                 int[] vargmax = new int[argmax.length];
                 v.reluMaxPoolForward(x, s, vy, vargmax);
-                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx, true);
-                v.reluMaxPoolBackward(dy, vargmax, x, s, assigned, false);
+                v.reluMaxPoolBackward(dy, vargmax, x, s, vdx);
+                v.reluMaxPoolBackwardAssign(dy, vargmax, vy, s, assigned);
                 String what = s + " threads " + threads;
                 Compare.assertSame("reluMaxPool y, " + what, y, vy, y.length);
                 Compare.assertSame("reluMaxPool argmax, " + what, argmax, vargmax, argmax.length);
