@@ -72,6 +72,15 @@ class TimedKernelsTest {
         out.add(py);
         out.add(dpx);
 
+        float[] fy = new float[POOL.outputSize()], dfx = new float[px.length], afx = new float[px.length];
+        int[] fargmax = new int[POOL.outputSize()];
+        k.reluMaxPoolForward(px, POOL, fy, fargmax);
+        k.reluMaxPoolBackward(py, fargmax, px, POOL, dfx);
+        k.reluMaxPoolBackwardAssign(py, fargmax, fy, POOL, afx);
+        out.add(fy);
+        out.add(dfx);
+        out.add(afx);
+
         float[] apy = new float[POOL.outputSize()], dapx = new float[px.length];
         k.avgPoolForward(px, POOL, apy);
         k.avgPoolBackward(apy, POOL, dapx);
@@ -158,7 +167,7 @@ class TimedKernelsTest {
         assertEquals(2, calls(top, Category.CONVOLUTION));   // forward and backward, each once as a whole
         assertEquals(2, calls(top, Category.BIAS));
         assertEquals(2, calls(top, Category.ACTIVATION));
-        assertEquals(2, calls(top, Category.POOLING));
+        assertEquals(5, calls(top, Category.POOLING));   // max pooling, unfused and fused with the ReLU
         assertEquals(4, calls(top, Category.AVERAGE_POOLING));
         assertEquals(3, calls(top, Category.NORMALIZATION));
         assertEquals(2, calls(top, Category.DROPOUT));
@@ -206,7 +215,8 @@ class TimedKernelsTest {
             assertArrayEquals(expected.get(i), actual.get(i), "output #" + i);
         }
         assertEquals(List.of("sgemm", "im2col", "col2im", "conv2dForward", "conv2dBackward", "biasAdd", "biasGrad",
-                "reluForward", "reluBackward", "maxPoolForward", "maxPoolBackward", "avgPoolForward",
+                "reluForward", "reluBackward", "maxPoolForward", "maxPoolBackward", "reluMaxPoolForward",
+                "reluMaxPoolBackward", "reluMaxPoolBackwardAssign", "avgPoolForward",
                 "avgPoolBackward", "globalAvgPoolForward", "globalAvgPoolBackward", "batchNormStatistics",
                 "batchNormForward", "batchNormBackward", "dropoutForward", "dropoutBackward", "crossEntropyForward",
                 "crossEntropyBackward", "axpy", "scale", "scaleAdd", "sumOfSquares", "adamUpdate"), called);
