@@ -490,7 +490,11 @@ final class VectorDirectConv {
      * carried across the outer image loop were boxed by JDK 17's C2 (12 ms instead of 0.4).
      */
     private static void accumulate3x3(float[] dy, int d, float[] xp, int x0, int p, int oh, int ow, float[] acc) {
-        FloatVector a00 = FloatVector.fromArray(S, acc, 0 * L), a01 = FloatVector.fromArray(S, acc, 1 * L), a02 = FloatVector.fromArray(S, acc, 2 * L), a10 = FloatVector.fromArray(S, acc, 3 * L), a11 = FloatVector.fromArray(S, acc, 4 * L), a12 = FloatVector.fromArray(S, acc, 5 * L), a20 = FloatVector.fromArray(S, acc, 6 * L), a21 = FloatVector.fromArray(S, acc, 7 * L), a22 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector a00 = FloatVector.fromArray(S, acc, 0 * L), a01 = FloatVector.fromArray(S, acc, 1 * L),
+                a02 = FloatVector.fromArray(S, acc, 2 * L), a10 = FloatVector.fromArray(S, acc, 3 * L),
+                a11 = FloatVector.fromArray(S, acc, 4 * L), a12 = FloatVector.fromArray(S, acc, 5 * L),
+                a20 = FloatVector.fromArray(S, acc, 6 * L), a21 = FloatVector.fromArray(S, acc, 7 * L),
+                a22 = FloatVector.fromArray(S, acc, 8 * L);
         int whole = ow / L * L;
         VectorMask<Float> tail = S.indexInRange(whole, ow);
         for (int oy = 0; oy < oh; oy++, d += ow) {
@@ -556,9 +560,22 @@ final class VectorDirectConv {
      * feeds two FMAs (11 loads per 18 FMAs instead of 10 per 9). Each accumulator sums as in
      * {@code accumulate3x3}.
      */
-    private static void accumulate3x3Pair(float[] dy, int d, int e, float[] xp, int x0, int p, int oh, int ow, float[] acc, int second) {
-        FloatVector a00 = FloatVector.fromArray(S, acc, 0 * L), a01 = FloatVector.fromArray(S, acc, 1 * L), a02 = FloatVector.fromArray(S, acc, 2 * L), a10 = FloatVector.fromArray(S, acc, 3 * L), a11 = FloatVector.fromArray(S, acc, 4 * L), a12 = FloatVector.fromArray(S, acc, 5 * L), a20 = FloatVector.fromArray(S, acc, 6 * L), a21 = FloatVector.fromArray(S, acc, 7 * L), a22 = FloatVector.fromArray(S, acc, 8 * L);
-        FloatVector b00 = FloatVector.fromArray(S, acc, second + 0 * L), b01 = FloatVector.fromArray(S, acc, second + 1 * L), b02 = FloatVector.fromArray(S, acc, second + 2 * L), b10 = FloatVector.fromArray(S, acc, second + 3 * L), b11 = FloatVector.fromArray(S, acc, second + 4 * L), b12 = FloatVector.fromArray(S, acc, second + 5 * L), b20 = FloatVector.fromArray(S, acc, second + 6 * L), b21 = FloatVector.fromArray(S, acc, second + 7 * L), b22 = FloatVector.fromArray(S, acc, second + 8 * L);
+    private static void accumulate3x3Pair(float[] dy, int d, int e, float[] xp, int x0, int p, int oh, int ow,
+                                          float[] acc, int second) {
+        FloatVector a00 = FloatVector.fromArray(S, acc, 0 * L), a01 = FloatVector.fromArray(S, acc, 1 * L),
+                a02 = FloatVector.fromArray(S, acc, 2 * L), a10 = FloatVector.fromArray(S, acc, 3 * L),
+                a11 = FloatVector.fromArray(S, acc, 4 * L), a12 = FloatVector.fromArray(S, acc, 5 * L),
+                a20 = FloatVector.fromArray(S, acc, 6 * L), a21 = FloatVector.fromArray(S, acc, 7 * L),
+                a22 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector b00 = FloatVector.fromArray(S, acc, second + 0 * L),
+                b01 = FloatVector.fromArray(S, acc, second + 1 * L),
+                b02 = FloatVector.fromArray(S, acc, second + 2 * L),
+                b10 = FloatVector.fromArray(S, acc, second + 3 * L),
+                b11 = FloatVector.fromArray(S, acc, second + 4 * L),
+                b12 = FloatVector.fromArray(S, acc, second + 5 * L),
+                b20 = FloatVector.fromArray(S, acc, second + 6 * L),
+                b21 = FloatVector.fromArray(S, acc, second + 7 * L),
+                b22 = FloatVector.fromArray(S, acc, second + 8 * L);
         int whole = ow / L * L;
         VectorMask<Float> tail = S.indexInRange(whole, ow);
         for (int oy = 0; oy < oh; oy++, d += ow, e += ow) {

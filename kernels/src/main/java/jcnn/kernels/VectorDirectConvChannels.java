@@ -295,7 +295,12 @@ final class VectorDirectConvChannels {
     /** {@link #forwardTile} with eight output channels (AVX-512's 32 registers): 2 loads per 16 FMAs. */
     private static void forwardTile8(float[] xp, int q, int[] offsets, float[] wp, int wBase, int k0, int k1,
                                      float[] rows, int f, boolean add) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
+                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S),
+                c71 = FloatVector.zero(S);
         for (int kk = k0; kk < k1; kk++) {
             int at = offsets[kk] + q, wi = wBase + kk * 8;
             FloatVector b0 = FloatVector.fromArray(S, xp, at);
@@ -531,7 +536,12 @@ final class VectorDirectConvChannels {
     /** {@link #inputGradientTile} with eight input channels (AVX-512's 32 registers). */
     private static void inputGradientTile8(float[] dyp, int at, int planeSize, float[] wTaps, int wBase, int o0,
                                            int o1, float[] rows, int q, int f, boolean add) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c10 = FloatVector.zero(S),
+                c11 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c40 = FloatVector.zero(S),
+                c41 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S),
+                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c70 = FloatVector.zero(S),
+                c71 = FloatVector.zero(S);
         for (int oo = o0; oo < o1; oo++) {
             int d = oo * planeSize + at, wi = wBase + oo * 8;
             FloatVector b0 = FloatVector.fromArray(S, dyp, d);
@@ -801,7 +811,14 @@ final class VectorDirectConvChannels {
     private static void weightGradientTile8(float[] dyp, int dyAt, int planeSize, float[] xc, int xAt, int cv,
                                            int[] pixels, int p0, int p1, float[] dwc, int dwAt, int valid,
                                            boolean add) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S), c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S),
+                c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S),
+                c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S),
+                c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S),
+                c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S),
+                c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S),
+                c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S),
+                c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
         for (int q = pixels[p0], end = pixels[p1 - 1] + 1; q < end; q++) {
             int xi = xAt + q * L, di = dyAt + q;
             FloatVector b0 = FloatVector.fromArray(S, xc, xi);
