@@ -235,9 +235,12 @@ final class VectorGemm {
 
     /**
      * At most this many rows of C take {@link #fewRowsTimesBt}: the classifier's forward at the training step's
-     * batches of 32 and 64. Measured (one thread, fc1's n = 128, k = 1568, best of 7 rounds of 1 s, AMD EPYC with
-     * AVX-512, JDK 25, 2026-12-02), the packed path against this one: at 512 bits m = 16 133 -> 53 us, m = 32
-     * 169 -> 110, m = 64 263 -> 212; at 256 bits 122 -> 81, 199 -> 177, 411 -> 344.
+     * batches of 32 and 64 (and in inference's chunks of 64 images). Measured, fc1's n = 128, k = 1568, one thread,
+     * AMD EPYC with AVX-512, JDK 25, the packed path against this one: on 2026-12-02 (best of 7 rounds of 1 s, the
+     * first version, whose stores went through a helper that C2 did not inline) at 512 bits m = 16 133 -> 53 us,
+     * m = 32 169 -> 110, m = 64 263 -> 212, at 256 bits 122 -> 81, 199 -> 177, 411 -> 344; on 2026-12-03, a host
+     * about half as fast, m = 64 in JMH ({@code GemmBench FC1_FWD}, two alternated rounds) 491 / 479 us packed,
+     * 439 / 455 with that helper, 332 / 357 with the stores inline.
      */
     static final int FEW_ROWS = 64;
     /** The rows of B (columns of C) that {@link #fewRowsTimesBt} keeps in registers at once. */
@@ -350,7 +353,10 @@ final class VectorGemm {
     }
 
     // One slab of 8 columns of C^T over one vector of rows: 8 independent chains (two FMA pipes of 4 cycles'
-    // latency), each step one vector of A^T and 8 broadcasts from 8 rows of B, read where they lie.
+    // latency), each step one vector of A^T and 8 broadcasts from 8 rows of B, read where they lie. The stores are
+    // written out inline, as in the micro-kernels: through a helper taking a vector (16 calls in columns8x2) C2
+    // stopped inlining it and boxed the vectors passed to it, 537 KB allocated per training step at batch 64
+    // (AllocationCheck, 2026-12-03) and a kernel at about half its speed.
     private static void columns8(float[] at, int ai, int kb, float[] b, int bi, int ldb, float[] ct, int ci,
                                  boolean overwrite) {
         FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -367,14 +373,25 @@ final class VectorGemm {
             s6 = FloatVector.broadcast(S, b[b6 + p]).fma(x, s6);
             s7 = FloatVector.broadcast(S, b[b7 + p]).fma(x, s7);
         }
-        storeColumn(s0, ct, ci, overwrite);
-        storeColumn(s1, ct, ci + L, overwrite);
-        storeColumn(s2, ct, ci + 2 * L, overwrite);
-        storeColumn(s3, ct, ci + 3 * L, overwrite);
-        storeColumn(s4, ct, ci + 4 * L, overwrite);
-        storeColumn(s5, ct, ci + 5 * L, overwrite);
-        storeColumn(s6, ct, ci + 6 * L, overwrite);
-        storeColumn(s7, ct, ci + 7 * L, overwrite);
+        if (overwrite) {
+            s0.intoArray(ct, ci);
+            s1.intoArray(ct, ci + L);
+            s2.intoArray(ct, ci + 2 * L);
+            s3.intoArray(ct, ci + 3 * L);
+            s4.intoArray(ct, ci + 4 * L);
+            s5.intoArray(ct, ci + 5 * L);
+            s6.intoArray(ct, ci + 6 * L);
+            s7.intoArray(ct, ci + 7 * L);
+        } else {
+            FloatVector.fromArray(S, ct, ci).add(s0).intoArray(ct, ci);
+            FloatVector.fromArray(S, ct, ci + L).add(s1).intoArray(ct, ci + L);
+            FloatVector.fromArray(S, ct, ci + 2 * L).add(s2).intoArray(ct, ci + 2 * L);
+            FloatVector.fromArray(S, ct, ci + 3 * L).add(s3).intoArray(ct, ci + 3 * L);
+            FloatVector.fromArray(S, ct, ci + 4 * L).add(s4).intoArray(ct, ci + 4 * L);
+            FloatVector.fromArray(S, ct, ci + 5 * L).add(s5).intoArray(ct, ci + 5 * L);
+            FloatVector.fromArray(S, ct, ci + 6 * L).add(s6).intoArray(ct, ci + 6 * L);
+            FloatVector.fromArray(S, ct, ci + 7 * L).add(s7).intoArray(ct, ci + 7 * L);
+        }
     }
 
     // As columns8 over two vectors of rows: each broadcast feeds two FMAs (16 chains).
@@ -412,28 +429,43 @@ final class VectorGemm {
             t7 = w.fma(y, t7);
         }
         int w2 = 2 * L;
-        storeColumn(s0, ct, ci, overwrite);
-        storeColumn(t0, ct, ci + L, overwrite);
-        storeColumn(s1, ct, ci + w2, overwrite);
-        storeColumn(t1, ct, ci + w2 + L, overwrite);
-        storeColumn(s2, ct, ci + 2 * w2, overwrite);
-        storeColumn(t2, ct, ci + 2 * w2 + L, overwrite);
-        storeColumn(s3, ct, ci + 3 * w2, overwrite);
-        storeColumn(t3, ct, ci + 3 * w2 + L, overwrite);
-        storeColumn(s4, ct, ci + 4 * w2, overwrite);
-        storeColumn(t4, ct, ci + 4 * w2 + L, overwrite);
-        storeColumn(s5, ct, ci + 5 * w2, overwrite);
-        storeColumn(t5, ct, ci + 5 * w2 + L, overwrite);
-        storeColumn(s6, ct, ci + 6 * w2, overwrite);
-        storeColumn(t6, ct, ci + 6 * w2 + L, overwrite);
-        storeColumn(s7, ct, ci + 7 * w2, overwrite);
-        storeColumn(t7, ct, ci + 7 * w2 + L, overwrite);
+        if (overwrite) {
+            s0.intoArray(ct, ci);
+            t0.intoArray(ct, ci + L);
+            s1.intoArray(ct, ci + w2);
+            t1.intoArray(ct, ci + w2 + L);
+            s2.intoArray(ct, ci + 2 * w2);
+            t2.intoArray(ct, ci + 2 * w2 + L);
+            s3.intoArray(ct, ci + 3 * w2);
+            t3.intoArray(ct, ci + 3 * w2 + L);
+            s4.intoArray(ct, ci + 4 * w2);
+            t4.intoArray(ct, ci + 4 * w2 + L);
+            s5.intoArray(ct, ci + 5 * w2);
+            t5.intoArray(ct, ci + 5 * w2 + L);
+            s6.intoArray(ct, ci + 6 * w2);
+            t6.intoArray(ct, ci + 6 * w2 + L);
+            s7.intoArray(ct, ci + 7 * w2);
+            t7.intoArray(ct, ci + 7 * w2 + L);
+        } else {
+            FloatVector.fromArray(S, ct, ci).add(s0).intoArray(ct, ci);
+            FloatVector.fromArray(S, ct, ci + L).add(t0).intoArray(ct, ci + L);
+            FloatVector.fromArray(S, ct, ci + w2).add(s1).intoArray(ct, ci + w2);
+            FloatVector.fromArray(S, ct, ci + w2 + L).add(t1).intoArray(ct, ci + w2 + L);
+            FloatVector.fromArray(S, ct, ci + 2 * w2).add(s2).intoArray(ct, ci + 2 * w2);
+            FloatVector.fromArray(S, ct, ci + 2 * w2 + L).add(t2).intoArray(ct, ci + 2 * w2 + L);
+            FloatVector.fromArray(S, ct, ci + 3 * w2).add(s3).intoArray(ct, ci + 3 * w2);
+            FloatVector.fromArray(S, ct, ci + 3 * w2 + L).add(t3).intoArray(ct, ci + 3 * w2 + L);
+            FloatVector.fromArray(S, ct, ci + 4 * w2).add(s4).intoArray(ct, ci + 4 * w2);
+            FloatVector.fromArray(S, ct, ci + 4 * w2 + L).add(t4).intoArray(ct, ci + 4 * w2 + L);
+            FloatVector.fromArray(S, ct, ci + 5 * w2).add(s5).intoArray(ct, ci + 5 * w2);
+            FloatVector.fromArray(S, ct, ci + 5 * w2 + L).add(t5).intoArray(ct, ci + 5 * w2 + L);
+            FloatVector.fromArray(S, ct, ci + 6 * w2).add(s6).intoArray(ct, ci + 6 * w2);
+            FloatVector.fromArray(S, ct, ci + 6 * w2 + L).add(t6).intoArray(ct, ci + 6 * w2 + L);
+            FloatVector.fromArray(S, ct, ci + 7 * w2).add(s7).intoArray(ct, ci + 7 * w2);
+            FloatVector.fromArray(S, ct, ci + 7 * w2 + L).add(t7).intoArray(ct, ci + 7 * w2 + L);
+        }
     }
 
-    // A slab's sums into C^T: the first slab's stored, the later ones' added (C^T + s, as the packed path's C + s).
-    private static void storeColumn(FloatVector s, float[] ct, int ci, boolean overwrite) {
-        (overwrite ? s : FloatVector.fromArray(S, ct, ci).add(s)).intoArray(ct, ci);
-    }
 
     /** The two unpacked paths of {@link #sgemm}. */
     private enum Path { DOTS, ROWS }
