@@ -1,5 +1,6 @@
 package jcnn.kernels;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -428,12 +429,7 @@ final class VectorPool {
                                        int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
         int vectors = (unit + L - 1) / L, last = unit - L, overlap = vectors * L - unit;
-        @SuppressWarnings("unchecked")
-        VectorShuffle<Float>[] spread = new VectorShuffle[vectors];
-        for (int k = 0; k < vectors; k++) {
-            int c0 = Math.min(k * L, last);
-            spread[k] = VectorShuffle.fromOp(S, i -> ((c0 + i) % w) / 2);
-        }
+        VectorShuffle<Float>[] spread = spreads(w);
         // The last vector's first lanes were added by the vector before it.
         VectorMask<Float> all = S.maskAll(true), fresh = S.indexInRange(-overlap, L - overlap);
         FloatVector zero = FloatVector.zero(S);
@@ -490,6 +486,32 @@ final class VectorPool {
         }
     }
 
+    /** The shuffles of {@link #spreads}, by plane width, made once per width (a step asks for two, 28 and 14). */
+    private static final AtomicReferenceArray<VectorShuffle<Float>[]> SPREADS = new AtomicReferenceArray<>(257);
+
+    /**
+     * For a 2x2-tiled plane {@code w} wide, one shuffle per vector of a two-row unit ({@code 2w} values, the last
+     * vector ending at the unit's end): lane i of vector k takes the window of column {@code (c0 + i) % w},
+     * {@code c0} the vector's first column. Made once per width and kept (they were 1.5 KB of garbage a step).
+     */
+    private static VectorShuffle<Float>[] spreads(int w) {
+        VectorShuffle<Float>[] spread = w < SPREADS.length() ? SPREADS.get(w) : null;
+        if (spread == null) {
+            int unit = 2 * w, vectors = (unit + L - 1) / L, last = unit - L;
+            @SuppressWarnings("unchecked")
+            VectorShuffle<Float>[] made = new VectorShuffle[vectors];
+            for (int k = 0; k < vectors; k++) {
+                int c0 = Math.min(k * L, last);
+                made[k] = VectorShuffle.fromOp(S, i -> ((c0 + i) % w) / 2);
+            }
+            spread = made;
+            if (w < SPREADS.length()) {
+                SPREADS.set(w, made);   // a race makes equal arrays twice, harmlessly
+            }
+        }
+        return spread;
+    }
+
     /**
      * The assigning twin of {@link #reluMaxPoolBackward2x2}, when 2x2 windows tile the plane: each lane of dx is
      * written once with {@code dy + 0} where it is its window's maximum and the window's pooled y is above zero,
@@ -504,12 +526,7 @@ final class VectorPool {
                                              int from, int to) {
         int w = s.w(), oh = s.oh(), ow = s.ow(), plane = s.h() * w, outPlane = oh * ow, unit = 2 * w;
         int vectors = (unit + L - 1) / L, last = unit - L;
-        @SuppressWarnings("unchecked")
-        VectorShuffle<Float>[] spread = new VectorShuffle[vectors];
-        for (int k = 0; k < vectors; k++) {
-            int c0 = Math.min(k * L, last);
-            spread[k] = VectorShuffle.fromOp(S, i -> ((c0 + i) % w) / 2);
-        }
+        VectorShuffle<Float>[] spread = spreads(w);
         FloatVector zero = FloatVector.zero(S), none = FloatVector.broadcast(S, -1f);
         int outEnd = Math.min(Math.min(dy.length, argmax.length), y.length);
         for (int nc = from; nc < to; nc++) {
