@@ -41,6 +41,8 @@ public final class BufferPool {
     private final List<float[]> usedFloats = new ArrayList<>();
     private final List<int[]> usedInts = new ArrayList<>();
     private boolean open;
+    /** The one scope object of this pool, reused by every {@link #open}: one scope is open at a time. */
+    private final Scope scope = new Scope();
     private long reused;
     private long allocated;
 
@@ -53,9 +55,10 @@ public final class BufferPool {
             throw new IllegalStateException("BufferPool: a scope of this pool is already open");
         }
         open = true;
-        BufferPool previous = CURRENT.get();
+        scope.previous = CURRENT.get();
+        scope.suspended = false;
         CURRENT.set(this);
-        return new Scope(previous);
+        return scope;
     }
 
     /** How many arrays this pool has allocated since it was created; constant once every step is served. */
@@ -143,8 +146,7 @@ public final class BufferPool {
         private BufferPool previous;
         private boolean suspended;
 
-        private Scope(BufferPool previous) {
-            this.previous = previous;
+        private Scope() {
         }
 
         /**
@@ -175,8 +177,13 @@ public final class BufferPool {
                 return;
             }
             open = false;
-            freeFloats.addAll(usedFloats);
-            freeInts.addAll(usedInts);
+            // One by one: addAll copies the list it is given into a new array first, on every step.
+            for (float[] a : usedFloats) {
+                freeFloats.add(a);
+            }
+            for (int[] a : usedInts) {
+                freeInts.add(a);
+            }
             usedFloats.clear();
             usedInts.clear();
             if (!suspended) {
@@ -185,11 +192,9 @@ public final class BufferPool {
         }
 
         private void restorePrevious() {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            // set(null), not remove(): the next get() would create the removed entry again, once per step.
+            CURRENT.set(previous);
+            previous = null;
         }
     }
 }

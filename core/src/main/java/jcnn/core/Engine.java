@@ -90,11 +90,7 @@ public final class Engine {
                 return;
             }
             closed = true;
-            if (previous == null) {
-                SCOPED.remove();
-            } else {
-                SCOPED.set(previous);
-            }
+            SCOPED.set(previous);   // null included, not remove(): the next get() would create the entry again
         }
     }
 }

@@ -92,7 +92,7 @@ public final class GradientRoute {
         public void close() {
             if (!closed) {
                 closed = true;
-                OPEN.remove();
+                OPEN.set(null);   // not remove(): the next get() would create the entry again
             }
         }
     }

@@ -529,7 +529,9 @@ public final class Ops {
     }
 
     private static void requireNonNull(String op, Tensor a, String aName) {
-        Objects.requireNonNull(a, () -> op + ": " + aName + " is null");
+        if (a == null) {   // not Objects.requireNonNull(a, supplier): the supplier would be made on every call
+            throw new NullPointerException(op + ": " + aName + " is null");
+        }
     }
 
     private static void requireNonNull(String op, Tensor a, String aName, Tensor b, String bName) {

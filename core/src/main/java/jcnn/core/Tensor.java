@@ -127,10 +127,11 @@ public final class Tensor {
 
     /**
      * As {@link #result}, but the values are unspecified (a reused array is not zero-filled): for an op whose
-     * kernel overwrites every element of its output, which is every forward kernel's contract.
+     * kernel overwrites every element of its output, which is every forward kernel's contract. The tensor keeps
+     * {@code shape} itself, not a copy: the ops pass a new array, which nothing else holds.
      */
     static Tensor resultToOverwrite(String op, int[] shape, Tensor... parents) {
-        int[] s = checkShape(shape);
+        int[] s = checkOwnedShape(shape);
         return link(BufferPool.floatsToOverwrite(sizeOf(s)), s, op, parents);
     }
 
@@ -140,7 +141,7 @@ public final class Tensor {
      * gradient is its own buffer.
      */
     static Tensor sameValues(String op, int[] shape, Tensor source) {
-        int[] s = checkShape(shape);
+        int[] s = checkOwnedShape(shape);   // a new array from the op, kept as is
         if (sizeOf(s) != source.data.length) {
             throw new IllegalArgumentException(op + ": shape " + shapeString(s) + " does not hold the "
                     + source.data.length + " values of " + source.shapeString());
@@ -413,6 +414,11 @@ public final class Tensor {
     }
 
     private static int[] checkShape(int[] shape) {
+        return checkOwnedShape(Objects.requireNonNull(shape, "shape")).clone();
+    }
+
+    /** {@code shape} itself once it is valid: for a new array that the tensor may keep (a copy is garbage). */
+    private static int[] checkOwnedShape(int[] shape) {
         Objects.requireNonNull(shape, "shape");
         for (int d : shape) {
             if (d < 0) {
@@ -420,7 +426,7 @@ public final class Tensor {
             }
         }
         sizeOf(shape);
-        return shape.clone();
+        return shape;
     }
 
     /** The number of elements of a shape; an IllegalArgumentException when it does not fit a Java array. */

@@ -168,11 +168,12 @@ public final class BatchGradient {
 
     /** The chunks' trunk outputs, rows in batch order, in the reused leaf {@link #joined}, its gradient zeroed. */
     private Tensor join(int count, int n) {
-        int[] chunkShape = chunks[0].output.shape();
-        int per = chunks[0].output.size() / chunkShape[0];
-        chunkShape[0] = n;
-        if (joined == null || !Arrays.equals(joined.shape(), chunkShape)) {
-            joined = Tensor.of(new float[n * per], chunkShape).requiresGrad(true);
+        Tensor first = chunks[0].output;
+        int per = first.size() / first.dim(0);
+        if (joined == null || !sameShapeExceptRows(joined, first, n)) {
+            int[] shape = first.shape();
+            shape[0] = n;
+            joined = Tensor.of(new float[n * per], shape).requiresGrad(true);
         }
         float[] data = joined.data();
         for (int c = 0, row = 0; c < count; c++) {
@@ -183,6 +184,19 @@ public final class BatchGradient {
         }
         joined.zeroGrad();
         return joined;
+    }
+
+    /** Whether {@code t} has {@code rows} rows and otherwise {@code like}'s shape (compared without copying). */
+    private static boolean sameShapeExceptRows(Tensor t, Tensor like, int rows) {
+        if (t.rank() != like.rank() || t.dim(0) != rows) {
+            return false;
+        }
+        for (int d = 1; d < t.rank(); d++) {
+            if (t.dim(d) != like.dim(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -206,8 +220,9 @@ public final class BatchGradient {
         final GradientRoute route;
         final BufferPool pool = new BufferPool();
         BufferPool.Scope scope;
-        float[] images, dOutput;
-        int[] shape;
+        float[] images;
+        /** The trunk's input over {@link #images}, and the seed of its backward pass: reused while sizes hold. */
+        Tensor input, dOutput;
         int size, outputRow;
         Tensor output;
 
@@ -218,10 +233,11 @@ public final class BatchGradient {
         /** Copies images [from, to) of the batch into this chunk's array. */
         void load(Tensor x, int from, int to, int perImage) {
             size = to - from;
-            if (images == null || images.length != size * perImage) {
+            if (input == null || !sameShapeExceptRows(input, x, size)) {
                 images = new float[size * perImage];
-                shape = x.shape();
+                int[] shape = x.shape();
                 shape[0] = size;
+                input = Tensor.of(images, shape);
             }
             System.arraycopy(x.data(), from * perImage, images, 0, size * perImage);
         }
@@ -231,7 +247,7 @@ public final class BatchGradient {
         void forward(Kernels kernels, Module trunk) {
             scope = pool.open();
             try (Engine.Scope k = Engine.using(kernels)) {
-                output = trunk.forward(Tensor.of(images, shape));
+                output = trunk.forward(input);
             } finally {
                 scope.suspend();
             }
@@ -241,14 +257,14 @@ public final class BatchGradient {
         @SuppressWarnings("try")   // the scopes are used for their open/close only
         void backward(Kernels kernels, float[] dJoined) {
             int per = output.size() / size;
-            if (dOutput == null || dOutput.length != output.size()) {
-                dOutput = new float[output.size()];
+            if (dOutput == null || !sameShapeExceptRows(dOutput, output, size)) {
+                dOutput = Tensor.of(new float[output.size()], output.shape());
             }
-            System.arraycopy(dJoined, outputRow * per, dOutput, 0, dOutput.length);
+            System.arraycopy(dJoined, outputRow * per, dOutput.data(), 0, dOutput.size());
             scope.resume();
             try (Engine.Scope k = Engine.using(kernels); GradientRoute.Scope r = route.open()) {
                 route.zero();
-                output.backward(Tensor.of(dOutput, output.shape()));
+                output.backward(dOutput);
             } finally {
                 scope.suspend();
             }

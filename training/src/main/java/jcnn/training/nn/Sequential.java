@@ -46,7 +46,12 @@ public final class Sequential extends Module {
     /** {@inheritDoc} True when every layer's is. */
     @Override
     public boolean independentPerSample() {
-        return children().values().stream().allMatch(Module::independentPerSample);
+        for (Module layer : children().values()) {   // a loop, not a stream: the trainer asks on every step
+            if (!layer.independentPerSample()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

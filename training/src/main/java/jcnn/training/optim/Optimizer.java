@@ -94,8 +94,8 @@ public abstract class Optimizer {
 
     /** Zeroes every parameter's gradient. */
     public void zeroGrad() {
-        for (Tensor p : params) {
-            p.zeroGrad();
+        for (int i = 0; i < params.size(); i++) {   // indexed: the list's iterator would be garbage every step
+            params.get(i).zeroGrad();
         }
     }
 
