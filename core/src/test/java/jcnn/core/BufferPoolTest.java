@@ -2,8 +2,10 @@ package jcnn.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import jcnn.kernels.KernelProvider;
@@ -91,5 +93,30 @@ class BufferPoolTest {
             assertEquals(2, pool.allocations());
         }
         assertThrows(IllegalStateException.class, scope::resume);
+    }
+
+    /**
+     * A pool reuses one scope object for all its scopes: closing one must still give the thread back the pool that
+     * was current before it (none, or an outer pool), every time.
+     */
+    @Test
+    void closingAScopeMakesThePreviousPoolCurrentAgainEveryTime() {
+        BufferPool outer = new BufferPool(), inner = new BufferPool();
+        assertFalse(BufferPool.active());
+        try (var a = outer.open()) {
+            for (int i = 0; i < 3; i++) {
+                try (var b = inner.open()) {
+                    BufferPool.floats(5);
+                }
+                assertEquals(1, inner.allocations(), "the inner pool serves its scope, the same array each time");
+                BufferPool.floats(7);
+                assertEquals(i + 1, outer.allocations(), "after the inner scope, the outer pool serves again");
+            }
+        }
+        assertFalse(BufferPool.active(), "no pool is current once the outer scope closes");
+        try (var again = inner.open()) {
+            assertTrue(BufferPool.active());
+        }
+        assertFalse(BufferPool.active());
     }
 }
