@@ -131,6 +131,34 @@ class BatchGradientTest {
         }
     }
 
+    /**
+     * One instance reuses its chunks and the head's input from batch to batch, and makes them again when the batch
+     * size changes (an epoch's last batch is often smaller): each batch's gradients are those of a fresh instance
+     * bit for bit, whatever came before it.
+     */
+    @Test
+    @SuppressWarnings("try")
+    void aReusedInstanceGivesEachBatchSizeAFreshInstancesNumbers() {
+        Kernels kernels = ReproducibilityTest.vectorKernelsPresent() ? KernelProvider.vector(-1, 2)
+                : KernelProvider.scalar();
+        Sequential model = SeedCnn.create(new SplittableRandom(5));
+        BatchGradient reused = new BatchGradient(model, 0);
+        for (int n : new int[] {37, 16, 1, 37, 64}) {
+            Tensor x = images(n, n);
+            int[] y = labels(n, n + 1);
+            List<float[]> expected = gradients(model, kernels, x, y, true, 0);
+            try (var k = Engine.using(kernels); var scope = new BufferPool().open()) {
+                model.zeroGrad();
+                float loss = reused.compute(x, y).loss();
+                List<Tensor> parameters = model.parameters();
+                for (int p = 0; p < parameters.size(); p++) {
+                    assertArrayEquals(expected.get(p), parameters.get(p).grad(), "batch of " + n + ", parameter " + p);
+                }
+                assertEquals(expected.get(expected.size() - 1)[0], loss, 0f, "batch of " + n + ", loss");
+            }
+        }
+    }
+
     @Test
     void aTrunkWithBatchStatisticsRunsWholeWithTheWholeBatchsNumbers() {
         SplittableRandom rng = new SplittableRandom(3);
