@@ -414,7 +414,7 @@ public final class Tensor {
     }
 
     private static int[] checkShape(int[] shape) {
-        return checkOwnedShape(Objects.requireNonNull(shape, "shape")).clone();
+        return checkOwnedShape(shape).clone();
     }
 
     /** {@code shape} itself once it is valid: for a new array that the tensor may keep (a copy is garbage). */

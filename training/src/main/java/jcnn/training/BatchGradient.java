@@ -179,8 +179,7 @@ public final class BatchGradient {
     private Tensor joined(Tensor x) {
         if (joined == null || !sameShape(x, joinedFor)) {
             joinedFor = x.shape();
-            int[] shape = trunk.outputShape(joinedFor);
-            joined = Tensor.of(new float[Math.toIntExact(sizeOf(shape))], shape).requiresGrad(true);
+            joined = Tensor.zeros(trunk.outputShape(joinedFor)).requiresGrad(true);
         }
         return joined;
     }
@@ -195,14 +194,6 @@ public final class BatchGradient {
             }
         }
         return true;
-    }
-
-    private static long sizeOf(int[] shape) {
-        long size = 1;
-        for (int d : shape) {
-            size *= d;
-        }
-        return size;
     }
 
     /** Whether {@code t} has {@code rows} rows and otherwise {@code like}'s shape (compared without copying). */
