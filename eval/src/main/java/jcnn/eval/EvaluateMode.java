@@ -18,9 +18,10 @@ import jcnn.training.nn.Sequential;
 /**
  * Evaluates given weights ({@code weights=FILE}) on the test set instead of training: the seed study's HDF5 files
  * or a run's {@code weights.safetensors}, checked by name and shape against the seed CNN (or the model
- * {@code model=NAME} names). Like a training run it writes a run folder, with report.txt and report.html.
+ * {@code model=NAME} names). Like a training run it writes a run folder, with report.txt and report.html. With
+ * {@code tta} ({@code tta=true}) each test image is classified as it is and mirrored, the probabilities averaged.
  */
-record EvaluateMode(Path weights, String model) implements Mode {
+record EvaluateMode(Path weights, String model, boolean tta) implements Mode {
 
     @Override
     @SuppressWarnings("try")   // the kernels scope is used for its open/close
@@ -32,11 +33,15 @@ record EvaluateMode(Path weights, String model) implements Mode {
             Sequential net = Models.create(model, new SplittableRandom(0));   // every weight is replaced
             loadWeights(net, weights);
             out.println("evaluating weights " + weights);
-            TestResults results = TestReport.evaluate(net, test, settings.dataset(), out);
+            TestResults results = TestReport.evaluate(net, test, settings.dataset(), tta, out);
             Files.createDirectories(settings.runDir());
-            TestReport.write(settings.runDir(), settings.dataset().title() + " " + (model.equals(Models.DEFAULT) ? "seed CNN" : model + " model") + ", weights " + weights.getFileName() + ", "
-                    + settings.kernels().name() + " kernels", results, Map.of("weights", weights.toString()),
-                    settings.kernels(), List.of(), settings.data(), settings.dataset());
+            String title = settings.dataset().title() + " " + (model.equals(Models.DEFAULT) ? "seed CNN"
+                    : model + " model") + ", weights " + weights.getFileName() + ", " + settings.kernels().name()
+                    + " kernels" + (tta ? ", each image and its mirror image" : "");
+            Map<String, Object> setup = tta ? Map.of("weights", weights.toString(), "tta", true)
+                    : Map.of("weights", weights.toString());
+            TestReport.write(settings.runDir(), title, results, setup, settings.kernels(), List.of(), settings.data(),
+                    settings.dataset());
             out.println("run folder: " + settings.runDir() + " (report.html, report.txt)");
             out.println(TestReport.accuracyLine(results));
         }

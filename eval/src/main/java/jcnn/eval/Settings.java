@@ -151,7 +151,7 @@ record Settings(boolean help, Kernels kernels, DataLocator data, Path runDir, Mo
 
         Mode mode = switch (job) {
             case COMPARE -> new CompareMode(comparison);
-            case EVALUATE -> new EvaluateMode(weights, model);
+            case EVALUATE -> new EvaluateMode(weights, model, recipe.tta());
             case GRID -> grid;
             case TRAIN -> new TrainMode(checkpoint == null ? recipe : checkpoint.recipe(), nanPolicy, checkpoint,
                     model);

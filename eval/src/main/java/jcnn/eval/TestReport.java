@@ -39,8 +39,16 @@ final class TestReport {
 
     /** Evaluates {@code model} on {@code test}, a part of {@code dataset}, with the current kernels; prints it. */
     static TestResults evaluate(Module model, Dataset test, DatasetSpec dataset, PrintStream out) {
+        return evaluate(model, test, dataset, false, out);
+    }
+
+    /**
+     * As above; with {@code mirror} ({@code tta=true}) each image's probabilities are the mean of its own and its
+     * mirror image's ({@link Evaluator#evaluate(Module, Dataset, int, boolean, boolean)}).
+     */
+    static TestResults evaluate(Module model, Dataset test, DatasetSpec dataset, boolean mirror, PrintStream out) {
         TestResults results = TestResults.compute(test.labels(),
-                Evaluator.evaluate(model, test, Evaluator.BATCH, true).logits(),
+                Evaluator.evaluate(model, test, Evaluator.BATCH, true, mirror).logits(),
                 dataset.classNames().toArray(new String[0]), test.images(), test.channels(), test.rows(),
                 test.cols());
         out.println();

@@ -70,7 +70,7 @@ record TrainMode(Recipe recipe, NanPolicy nanPolicy, Checkpoint resume, String m
             throws IOException {
         Sequential model = Models.create(modelName, new SplittableRandom(recipe.seed()));
         List<EpochMetrics> history = train(model, modelName, recipe, trainingSet, settings, nanPolicy, resume, out);
-        TestResults results = TestReport.evaluate(model, test, settings.dataset(), out);
+        TestResults results = TestReport.evaluate(model, test, settings.dataset(), recipe.tta(), out);
         TestReport.write(settings.runDir(), results, recipe, settings.kernels(), history, out, settings.data(),
                 settings.dataset());
         out.println(TestReport.accuracyLine(results));

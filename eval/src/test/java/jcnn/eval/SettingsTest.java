@@ -116,6 +116,19 @@ class SettingsTest {
                 + " kernel=scalar has no vector width"));
     }
 
+    /** tta= mirrors the test in evaluate mode as in a training run (and its validation); compare mode refuses it. */
+    @Test
+    void testTimeAugmentationReachesTrainingAndEvaluation() throws IOException {
+        Path weights = Files.writeString(tmp.resolve("w.safetensors"), "x");
+        assertTrue(((EvaluateMode) Settings.parse(settings("weights", weights.toString(), "tta", "true")).mode())
+                .tta());
+        assertFalse(((EvaluateMode) Settings.parse(settings("weights", weights.toString())).mode()).tta());
+        assertTrue(((TrainMode) Settings.parse(settings("tta", "true")).mode()).recipe().tta());
+        assertFalse(((TrainMode) Settings.parse(settings()).mode()).recipe().tta());
+        assertTrue(fails(settings("compare", "true", "tta", "true")).startsWith("invalid tta=true: tta is read only"
+                + " in train, evaluate, grid mode"));
+    }
+
     @Test
     void anUnknownModelOrOneTheModeCannotUseIsAnError() throws IOException {
         assertEquals("invalid model=resnet: expected one of seed, deep", fails(settings("model", "resnet")));

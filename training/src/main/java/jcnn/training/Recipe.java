@@ -32,6 +32,9 @@ import java.util.Set;
  * @param ema            the decay of an exponential moving average of the weights, which validation, the kept best
  *                       weights and the test use (0 = off)
  * @param lrScaling      how the learning rate follows the batch size: none, linear or sqrt (of batch / 64)
+ * @param tta            test-time augmentation: validation and the test classify each image and its mirror image
+ *                       and average the two probabilities ({@link Evaluator#evaluate(jcnn.training.nn.Module,
+ *                       jcnn.training.data.Dataset, int, boolean, boolean)})
  */
 public record Recipe(
         int epochs,
@@ -52,7 +55,8 @@ public record Recipe(
         boolean flip,
         double labelSmoothing,
         double ema,
-        String lrScaling) {
+        String lrScaling,
+        boolean tta) {
 
     /** The optimizers {@code -Doptimizer} accepts. */
     public static final List<String> OPTIMIZERS = List.of("sgd", "seed", "sam", "adam", "adamw");
@@ -78,14 +82,14 @@ public record Recipe(
     /** The property names this record reads. */
     public static final Set<String> KEYS = Set.of("recipe", "epochs", "batch", "lr", "optimizer", "momentum",
             "nesterov", "weightDecay", "rho", "schedule", "warmup", "seed", "limit", "validation", "crop", "flip",
-            "labelSmoothing", "ema", "lrScaling");
+            "labelSmoothing", "ema", "lrScaling", "tta");
 
     /**
-     * The keys added with the named recipes: a checkpoint written before them has none of them, and reads as a
-     * {@code default} recipe with these ingredients off (which is what it trained with).
+     * The keys added with the named recipes and after them ({@code tta}): a checkpoint written before them has none
+     * of them, and reads as a {@code default} recipe with these ingredients off (which is what it trained with).
      */
     public static final Set<String> KEYS_SINCE_RECIPES = Set.of("recipe", "crop", "flip", "labelSmoothing", "ema",
-            "lrScaling");
+            "lrScaling", "tta");
 
     public Recipe {
         require(epochs >= 1, "epochs", epochs, "an integer >= 1");
@@ -211,7 +215,8 @@ public record Recipe(
                 parseBoolean(p, "flip", base.flip),
                 parseDouble(p, "labelSmoothing", base.labelSmoothing),
                 parseDouble(p, "ema", base.ema),
-                p.getOrDefault("lrScaling", base.lrScaling).toLowerCase(Locale.ROOT));
+                p.getOrDefault("lrScaling", base.lrScaling).toLowerCase(Locale.ROOT),
+                parseBoolean(p, "tta", base.tta));
     }
 
     /**
@@ -250,6 +255,7 @@ public record Recipe(
         m.put("labelSmoothing", labelSmoothing);
         m.put("ema", ema);
         m.put("lrScaling", lrScaling);
+        m.put("tta", tta);
         return m;
     }
 
@@ -403,6 +409,7 @@ public record Recipe(
         private double labelSmoothing = 0;
         private double ema = 0;
         private String lrScaling = "none";
+        private boolean tta = false;
 
         private Builder() {
         }
@@ -427,6 +434,7 @@ public record Recipe(
             labelSmoothing = r.labelSmoothing;
             ema = r.ema;
             lrScaling = r.lrScaling;
+            tta = r.tta;
         }
 
         public Builder epochs(int v) { epochs = v; return this; }
@@ -449,12 +457,13 @@ public record Recipe(
         public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
         public Builder ema(double v) { ema = v; return this; }
         public Builder lrScaling(String v) { lrScaling = v; return this; }
+        public Builder tta(boolean v) { tta = v; return this; }
 
         /** @throws IllegalArgumentException naming the first setting that is out of range */
         public Recipe build() {
             return new Recipe(epochs, batch, lr, optimizer, momentum, nesterov, weightDecay, rho, schedule,
                     warmupEpochs, seed, limit, validationFraction, name, cropPadding, flip, labelSmoothing, ema,
-                    lrScaling);
+                    lrScaling, tta);
         }
     }
 }

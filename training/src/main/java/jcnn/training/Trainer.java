@@ -275,7 +275,7 @@ public final class Trainer {
             if (average != null) {
                 average.swap();   // validate, and keep as best, the average; train on from the weights themselves
             }
-            Evaluation v = Evaluator.evaluate(model, validation, Evaluator.BATCH, false);
+            Evaluation v = Evaluator.evaluate(model, validation, Evaluator.BATCH, false, recipe.tta());
             double accuracy = validation.size() == 0 ? Double.NaN : v.accuracy();
             boolean isBest = run.offer(epoch, accuracy);
             if (average != null) {

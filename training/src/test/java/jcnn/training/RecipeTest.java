@@ -29,7 +29,7 @@ class RecipeTest {
         // The values the main job has always had: the default recipe must not move (its pinned hashes depend on it).
         assertEquals("recipe=default epochs=15 batch=64 lr=0.05 optimizer=sgd momentum=0.9 nesterov=true"
                 + " weightDecay=5.0E-4 rho=0.05 schedule=cosine warmup=0 seed=20261126 limit=0 validation=0.2 crop=0"
-                + " flip=false labelSmoothing=0.0 ema=0.0 lrScaling=none", r.describe());
+                + " flip=false labelSmoothing=0.0 ema=0.0 lrScaling=none tta=false", r.describe());
         assertEquals(r.lr(), r.scaledLr());
         assertTrue(r.overrides().isEmpty());
     }
