@@ -27,11 +27,16 @@ public record EpochMetrics(int epoch, int epochs, double trainLoss, double train
         return trainSeconds > 0 ? trainImages / trainSeconds : Double.NaN;
     }
 
-    /** One line for a log: {@code epoch 3/15  train loss 0.3121 acc 0.8874 | val loss ... | 12.3 s, 4012 img/s}. */
+    /**
+     * One line for a log: {@code epoch 3/15  train loss 0.3121 acc 0.8874 | val loss ... | 12.3 s, 4012 img/s}; a
+     * run with nothing held out ({@code validation=0}) says {@code no validation} there instead of NaNs.
+     */
     public String describe() {
+        String validation = Double.isNaN(validationAccuracy) ? "no validation"
+                : String.format(java.util.Locale.ROOT, "val loss %.4f acc %.4f%s", validationLoss,
+                        validationAccuracy, best ? " *" : "");
         return String.format(java.util.Locale.ROOT,
-                "epoch %d/%d  train loss %.4f acc %.4f | val loss %.4f acc %.4f%s | lr %.3g | %.1f s, %.0f img/s",
-                epoch, epochs, trainLoss, trainAccuracy, validationLoss, validationAccuracy, best ? " *" : "",
-                learningRate, seconds, imagesPerSecond());
+                "epoch %d/%d  train loss %.4f acc %.4f | %s | lr %.3g | %.1f s, %.0f img/s",
+                epoch, epochs, trainLoss, trainAccuracy, validation, learningRate, seconds, imagesPerSecond());
     }
 }
