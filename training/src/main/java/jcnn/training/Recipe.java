@@ -142,8 +142,11 @@ public record Recipe(
                 return b;
             case "deep":
                 // The deep model's recipe (issue 18; model=deep unless model= says otherwise): the default's
-                // optimizer and cosine over 50 epochs with flips, chosen on validation accuracy (docs/recipes.md).
-                return b.name("deep").epochs(50).flip(true);
+                // optimizer and cosine over 50 epochs with flips, chosen on validation accuracy with the usual
+                // 80/20 split (docs/recipes.md), then trained on all 60,000 training images: nothing is held out,
+                // so the weights kept are the last epoch's (validation=0.2 brings the curve back). The test
+                // classifies each image and its mirror image (tta): it raised validation accuracy by 0.15 points.
+                return b.name("deep").epochs(50).flip(true).validationFraction(0).tta(true);
             case "seed":
                 // SEED.md: its optimizer (the notebook's "SAM"), lr 0.01, rho 0.001, batch 32, 100 epochs, a
                 // constant rate. The optimizer reads lr and rho only; momentum and weight decay are set to what
