@@ -26,9 +26,16 @@ import jcnn.training.nn.Sequential;
  */
 public class TtaAblation {
     public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: TtaAblation WEIGHTS MODEL [key=value ...] (the run's recipe)");
+        }
         Properties p = new Properties();
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("argument " + (i + 1) + " '" + args[i]
+                        + "': expected a recipe setting as key=value, e.g. validation=0.2");
+            }
             p.setProperty(kv[0], kv[1]);
         }
         Recipe recipe = Recipe.fromProperties(p);

@@ -1,5 +1,7 @@
 package jcnn.training;
 
+import java.util.Locale;
+
 /**
  * What one epoch of training measured. Losses are means over images; accuracies are fractions in [0, 1]. The
  * training figures are taken on the fly, from each batch's forward pass before its update (as the seed notebook and
@@ -33,9 +35,9 @@ public record EpochMetrics(int epoch, int epochs, double trainLoss, double train
      */
     public String describe() {
         String validation = Double.isNaN(validationAccuracy) ? "no validation"
-                : String.format(java.util.Locale.ROOT, "val loss %.4f acc %.4f%s", validationLoss,
+                : String.format(Locale.ROOT, "val loss %.4f acc %.4f%s", validationLoss,
                         validationAccuracy, best ? " *" : "");
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "epoch %d/%d  train loss %.4f acc %.4f | %s | lr %.3g | %.1f s, %.0f img/s",
                 epoch, epochs, trainLoss, trainAccuracy, validation, learningRate, seconds, imagesPerSecond());
     }
